@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Curriculum.Cli.Commands;
+
+/// <summary><c>curriculum bench ...</c>: speed and memory benchmarks, one JSON line each.</summary>
+static class BenchCommand
+{
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Measure speed and memory; compare with the reference scripts in ../shared/anchors.");
+        return bench;
+    }
+}
