@@ -40,6 +40,19 @@ public static class Gemm
         }
     }
 
+    /// <summary>
+    /// <paramref name="batch"/> independent products C[i] = alpha * op(A[i]) * op(B[i]) + beta * C[i], where
+    /// matrix i starts at offset i * strideX of each span (attention's per-head products, (B*H, T, T)).
+    /// </summary>
+    public static void MultiplyBatched(int batch, bool transA, bool transB, int m, int n, int k,
+        float alpha, ReadOnlySpan<float> a, int lda, int strideA, ReadOnlySpan<float> b, int ldb, int strideB,
+        float beta, Span<float> c, int ldc, int strideC)
+    {
+        for (int i = 0; i < batch; i++)
+            Multiply(transA, transB, m, n, k, alpha, a.Slice(i * strideA), lda, b.Slice(i * strideB), ldb,
+                beta, c.Slice(i * strideC), ldc);
+    }
+
     static float[] Transpose(ReadOnlySpan<float> b, int ldb, int n, int k)
     {
         // b stores op(B)^T, i.e. (N,K) with row stride ldb; return (K,N) contiguous.
