@@ -17,10 +17,12 @@ Files written (each deterministic: fixed seed, no timing):
   memory.json       parameter counts of the benchmark model (tiny/small/base) as model.parameters() counts them,
                     and the bytes of the tensors autograd saves for backward in one forward pass
                     (saved_tensors_hooks; float tensors only; parameters and 0-d tensors left out; a storage
-                    shared by several saved views counted once), for the fp32 model and model.bfloat16().
+                    shared by several saved views counted once), for the fp32 model, the fp32 model with
+                    torch.utils.checkpoint around each block, and model.bfloat16() (the loss taken in fp32).
 """
-import importlib.util, json, math, os, random, struct, sys
+import functools, importlib.util, json, math, os, random, struct, sys
 import torch
+import torch.utils.checkpoint
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 OUT = os.path.join(ROOT, "tests", "fixtures", "precision")
@@ -207,6 +209,11 @@ def memory():
         entry = {"config": [V, T, d, L, h, f, B], "params": sum(p.numel() for p in m.parameters()),
                  "param_tensors": len(list(m.parameters()))}
         entry["saved_fp32"] = saved_bytes(m, V, T, B)
+        for b in m.blocks:  # torch.utils.checkpoint per block: keeps the block's input, recomputes the rest
+            b.forward = functools.partial(torch.utils.checkpoint.checkpoint, b.forward)
+        entry["saved_fp32_checkpointed"] = saved_bytes(m, V, T, B)
+        for b in m.blocks:
+            del b.forward
         entry["saved_bf16_model"] = saved_bytes(m.bfloat16(), V, T, B)
         out[name] = entry
     return {"torch": torch.__version__, "configs": out}
