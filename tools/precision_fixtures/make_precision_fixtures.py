@@ -135,17 +135,22 @@ def grad_scaler():
     torch._amp_update_scale_ = update_scale_
 
     runs = []
-    for init_scale, interval, pattern in [(65536.0, 3, "..X...X.X....N..."), (2.0 ** 126, 1, "....X.")]:
+    # X: an inf in the gradient, N: a NaN. The second run starts near fp32's max with tiny gradients: growth stops at 2^127.
+    for init_scale, interval, pattern, coef in [(65536.0, 3, "..X...X.X....N...", [0.25, 1e-3, 3.0]),
+                                                (2.0 ** 126, 1, "....X..", [1e-30, 2e-30, 3e-30])]:
         scaler = gs.GradScaler(init_scale=init_scale, growth_factor=2.0, backoff_factor=0.5,
                                growth_interval=interval, enabled=True)
         p = torch.nn.Parameter(torch.tensor([1.0, -2.0, 0.5]))
         opt = torch.optim.SGD([p], lr=0.1)
+        calls = []
+        sgd_step = opt.step
+        opt.step = lambda *a, **k: (calls.append(1), sgd_step(*a, **k))[1]  # records whether GradScaler.step stepped
         steps = []
         for i, c in enumerate(pattern):
             if scaler._scale is None:
                 scaler._lazy_init_scale_growth_tracker(p.device)
             scale_used = scaler._scale.item()
-            loss = (p * torch.tensor([0.25, 1e-3, 3.0])).sum() * (i + 1)
+            loss = (p * (torch.tensor(coef) * (i + 1))).sum()
             scaled = loss * scaler._scale  # GradScaler.scale(loss), whose is_cuda assert fails on CPU
             opt.zero_grad()
             scaled.backward()
@@ -154,11 +159,11 @@ def grad_scaler():
             elif c == "N":
                 p.grad[0] = float("nan")
             scaled_grad = p.grad.clone()
-            before = p.detach().clone()
+            calls.clear()
             scaler.unscale_(opt)
             unscaled = p.grad.clone()
             scaler.step(opt)
-            stepped = not torch.equal(before, p.detach())
+            stepped = len(calls) == 1
             scaler.update()
             steps.append({"loss": loss.item(), "scale_used": scale_used,
                           "scaled_grad": [float(v) if math.isfinite(v) else str(v) for v in scaled_grad.tolist()],
