@@ -8,20 +8,18 @@ namespace Curriculum.Data;
 /// UTF-8, stop the read with a <see cref="DataFormatException"/> naming the file and line.</summary>
 public static class JsonlReader
 {
-    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    internal static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static IEnumerable<Document> Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file", path);
-        using var reader = new StreamReader(path, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         long lineNumber = 0;
-        while (true)
+        foreach (var bytes in Utf8Lines.Read(path))
         {
-            string? line;
             lineNumber++;
-            try { line = reader.ReadLine(); }
-            catch (DecoderFallbackException) { throw new DataFormatException(path, lineNumber, "bytes that are not UTF-8"); }
-            if (line is null) yield break;
+            string line;
+            try { line = StrictUtf8.GetString(bytes.Span); }
+            catch (DecoderFallbackException e) { throw new DataFormatException(path, lineNumber, $"bytes that are not UTF-8 (at byte {e.Index} of the line)"); }
             if (string.IsNullOrWhiteSpace(line)) continue;
             yield return Parse(line, path, lineNumber);
         }

@@ -42,7 +42,7 @@ public sealed class JsonlWriter : IDisposable
 
     public void Commit()
     {
-        _json.Flush();
+        _json.Dispose();
         _stream.Flush(flushToDisk: true);
         _stream.Dispose();
         File.Move(_tempPath, _path, overwrite: true);
