@@ -38,10 +38,12 @@ public class DeduplicationTests
     [Fact]
     public void OptimalBandsForTheDefaultSetting()
     {
-        // Threshold 0.8 with 128 permutations: 9 bands of 13 rows (the same minimisation written in
-        // Python with Simpson's rule gives 9 x 13; s* = (1/9)^(1/13) = 0.844).
+        // Threshold 0.8 with 128 permutations, the same minimisation written in Python with Simpson's
+        // rule: equal weights give 9 bands of 13 rows (s* = (1/9)^(1/13) = 0.844); misses weighted 0.9
+        // give 14 x 9 (s* = 0.746, P(0.85) = 0.975).
         Assert.Equal(new LshParameters(9, 13), LshParameters.Optimal(0.8, 128));
-        Assert.Equal(new LshParameters(9, 13), new NearDuplicateOptions().Lsh);
+        Assert.Equal(new LshParameters(14, 9), new NearDuplicateOptions().Lsh);
+        Assert.Equal(0.975, new LshParameters(14, 9).CandidateProbability(0.85), 3);
     }
 
     [Fact]
