@@ -21,7 +21,7 @@ static class BookStyle
         :not(pre) > code { background: var(--code); padding: 0.1em 0.35em; border-radius: 4px; }
         pre { margin: 0; padding: 0.6rem 0.8rem; overflow-x: auto; white-space: pre-wrap; word-break: break-word; }
         table { border-collapse: collapse; margin: 0.8em 0; }
-        th, td { border: 1px solid var(--rule); padding: 0.3em 0.7em; }
+        th, td { border: 1px solid var(--rule); padding: 0.3em 0.7em; text-align: left; }
         blockquote { margin: 0; padding-left: 1em; border-left: 4px solid var(--rule); color: var(--muted); }
         .cell { margin: 1rem 0; }
         .cell.code .source { background: var(--code); border: 1px solid var(--rule); border-radius: 6px; }

@@ -25,6 +25,7 @@ public static class FigureSnapshots
     static ChromiumPage? page;
     static string? unavailable;
     static bool told;
+    static bool closeOnExit;
 
     /// <summary>Render snapshots (default: on, unless CURRICULUM_FIGURE_SNAPSHOTS=0).</summary>
     public static bool Enabled
@@ -110,7 +111,8 @@ public static class FigureSnapshots
         string html = Path.Combine(dir, "plotly.html");
         File.WriteAllText(html, $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><script src=\"{new Uri(plotly).AbsoluteUri}\"></script></head><body></body></html>");
         browser = HeadlessChromium.Start(chromium);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Close();
+        if (!closeOnExit) AppDomain.CurrentDomain.ProcessExit += (_, _) => Close();
+        closeOnExit = true;
         page = browser.NewPage();
         page.Navigate(new Uri(html).AbsoluteUri);
         try { Directory.Delete(dir, true); } catch (IOException) { }
