@@ -39,7 +39,8 @@ static class BookCommand
         return command;
     }
 
-    static int Run(string input, string output, string? plotly, string title)
+    /// <summary>Builds the book; also used by <c>curriculum run --book</c>.</summary>
+    internal static int Run(string input, string output, string? plotly, string title)
     {
         plotly ??= PlotlyJs.Find();
         if (plotly == null)

@@ -12,15 +12,15 @@ namespace Curriculum.Tests.Book;
 /// by plotly.js (its <c>.main-svg</c> present), a screenshot per page kept under
 /// artifacts/test-screenshots/.
 /// </summary>
-[Collection(SnapshotSettingCollection.Name)]
+[Collection(ProcessStateCollection.Name)]
 public class BookBrowserTests
 {
     // Chapter 1: training curves of two runs from metrics logs, an LR schedule, a table, printed text.
     static readonly string[] CurvesCells =
     [
         """
-            var runs = new[] { RunMetrics.Load(Path.Combine(NotebookDirectory, "runs/cosine/metrics.jsonl")),
-                RunMetrics.Load(Path.Combine(NotebookDirectory, "runs/wsd/metrics.jsonl")) };
+            var runs = new[] { RunMetrics.Load("runs/cosine/metrics.jsonl"),
+                RunMetrics.Load("runs/wsd/metrics.jsonl") };
             display(TrainingCurves.Overview(runs, CurveAxis.Tokens, smoothing: 0.8));
             Console.WriteLine($"{runs[0].Count} rows per run");
             """,

@@ -7,7 +7,7 @@ using Curriculum.Tests.Plotting;
 namespace Curriculum.Tests.Book;
 
 /// <summary>The book's HTML from executed notebooks written by hand here (outputs as the executor records them).</summary>
-[Collection(SnapshotSettingCollection.Name)]
+[Collection(ProcessStateCollection.Name)]
 public class BookBuilderTests : IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("book-test").FullName;

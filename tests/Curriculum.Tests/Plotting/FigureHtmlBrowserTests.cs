@@ -7,7 +7,7 @@ namespace Curriculum.Tests.Plotting;
 /// The notebook text/html form in chromium: it draws with the page's plotly.js when there is one,
 /// and otherwise leaves its fallback in place without a script error.
 /// </summary>
-[Collection(SnapshotSettingCollection.Name)]
+[Collection(ProcessStateCollection.Name)]
 public class FigureHtmlBrowserTests
 {
     [Fact]

@@ -3,15 +3,8 @@ using Curriculum.Plotting;
 
 namespace Curriculum.Tests.Plotting;
 
-/// <summary>Tests that change the process-wide snapshot setting run one at a time.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public class SnapshotSettingCollection
-{
-    public const string Name = "figure snapshot setting";
-}
-
 /// <summary>Static SVG snapshots drawn by plotly.js in Debian's chromium.</summary>
-[Collection(SnapshotSettingCollection.Name)]
+[Collection(ProcessStateCollection.Name)]
 public class FigureSnapshotTests
 {
     [Fact]

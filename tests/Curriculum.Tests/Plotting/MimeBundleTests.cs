@@ -4,7 +4,7 @@ using Curriculum.Plotting;
 
 namespace Curriculum.Tests.Plotting;
 
-[Collection(SnapshotSettingCollection.Name)]
+[Collection(ProcessStateCollection.Name)]
 public class FigureMimeBundleTests : IDisposable
 {
     readonly bool snapshots = FigureSnapshots.Enabled;
