@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Curriculum.Tensors.Kernels;
 
 namespace Curriculum.Tensors;
@@ -18,33 +20,75 @@ public static partial class F
         var y = Tensor.Empty(x.ShapeArray);
         float[] xd = x.Data, yd = y.Data;
         bool tanh = approximate == GeluApproximation.Tanh;
-        Chunks.For(xd.Length, 16384, (s, e) =>
-        {
-            for (int i = s; i < e; i++)
-            {
-                float v = xd[i];
-                yd[i] = tanh ? 0.5f * v * (1f + MathF.Tanh(SqrtTwoOverPi * (v + 0.044715f * v * v * v))) : v * NormalCdf(v);
-            }
-        });
+        Chunks.For(xd.Length, 16384, (s, e) => GeluForward(xd.AsSpan(s, e - s), yd.AsSpan(s, e - s), tanh));
         return Autograd.Record(y, "Gelu", [x], g =>
         {
             var gx = Autograd.GradBuffer(x);
             if (gx == null) return;
-            Chunks.For(xd.Length, 16384, (s, e) =>
-            {
-                for (int i = s; i < e; i++)
-                {
-                    float v = xd[i], d;
-                    if (tanh)
-                    {
-                        float t = MathF.Tanh(SqrtTwoOverPi * (v + 0.044715f * v * v * v));
-                        d = 0.5f * (1f + t) + 0.5f * v * (1f - t * t) * SqrtTwoOverPi * (1f + 3f * 0.044715f * v * v);
-                    }
-                    else d = NormalCdf(v) + v * InvSqrt2Pi * MathF.Exp(-0.5f * v * v);   // Φ(x) + x·φ(x)
-                    gx[i] += g[i] * d;
-                }
-            });
+            Chunks.For(xd.Length, 16384, (s, e) => GeluBackward(xd.AsSpan(s, e - s), g.AsSpan(s, e - s), gx.AsSpan(s, e - s), tanh));
         });
+    }
+
+    // y = x·Φ(x) (or the tanh form), vectorised with a scalar tail.
+    static void GeluForward(ReadOnlySpan<float> x, Span<float> y, bool tanh)
+    {
+        var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
+        var vy = MemoryMarshal.Cast<float, Vector<float>>(y);
+        for (int i = 0; i < vx.Length; i++)
+        {
+            var v = vx[i];
+            vy[i] = tanh ? new Vector<float>(0.5f) * v * (Vector<float>.One + TanhVec(new Vector<float>(SqrtTwoOverPi) * (v + new Vector<float>(0.044715f) * v * v * v)))
+                : v * VectorMath.NormalCdf(v, out _);
+        }
+        for (int i = vx.Length * Vector<float>.Count; i < x.Length; i++)
+        {
+            float v = x[i];
+            y[i] = tanh ? 0.5f * v * (1f + MathF.Tanh(SqrtTwoOverPi * (v + 0.044715f * v * v * v))) : v * NormalCdf(v);
+        }
+    }
+
+    // dx += g · GELU'(x):  Φ(x) + x·φ(x), or the derivative of the tanh form.
+    static void GeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> gx, bool tanh)
+    {
+        var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
+        var vg = MemoryMarshal.Cast<float, Vector<float>>(g);
+        var vgx = MemoryMarshal.Cast<float, Vector<float>>(gx);
+        var half = new Vector<float>(0.5f);
+        for (int i = 0; i < vx.Length; i++)
+        {
+            var v = vx[i];
+            Vector<float> d;
+            if (tanh)
+            {
+                var t = TanhVec(new Vector<float>(SqrtTwoOverPi) * (v + new Vector<float>(0.044715f) * v * v * v));
+                d = half * (Vector<float>.One + t) + half * v * (Vector<float>.One - t * t) * new Vector<float>(SqrtTwoOverPi)
+                    * (Vector<float>.One + new Vector<float>(3f * 0.044715f) * v * v);
+            }
+            else
+            {
+                var cdf = VectorMath.NormalCdf(v, out var pdf);
+                d = cdf + v * pdf;
+            }
+            vgx[i] += vg[i] * d;
+        }
+        for (int i = vx.Length * Vector<float>.Count; i < x.Length; i++)
+        {
+            float v = x[i], d;
+            if (tanh)
+            {
+                float t = MathF.Tanh(SqrtTwoOverPi * (v + 0.044715f * v * v * v));
+                d = 0.5f * (1f + t) + 0.5f * v * (1f - t * t) * SqrtTwoOverPi * (1f + 3f * 0.044715f * v * v);
+            }
+            else d = NormalCdf(v) + v * InvSqrt2Pi * MathF.Exp(-0.5f * v * v);
+            gx[i] += g[i] * d;
+        }
+    }
+
+    /// <summary>tanh(u) = 1 - 2/(e^{2u} + 1), lane-wise.</summary>
+    static Vector<float> TanhVec(Vector<float> u)
+    {
+        u = Vector.Min(Vector.Max(u, new Vector<float>(-20f)), new Vector<float>(20f));
+        return Vector<float>.One - new Vector<float>(2f) / (VectorMath.Exp(u + u) + Vector<float>.One);
     }
 
     /// <summary>Φ(x) = erfc(-x/√2)/2, accurate in relative terms in both tails.</summary>

@@ -165,9 +165,7 @@ public static partial class F
     {
         float m = Elementwise.Max(row);
         if (float.IsNegativeInfinity(m)) { row.Clear(); return; }
-        float s = 0;
-        for (int j = 0; j < row.Length; j++) { float e = MathF.Exp(row[j] - m); row[j] = e; s += e; }
-        float inv = 1f / s;
-        for (int j = 0; j < row.Length; j++) row[j] *= inv;
+        float inv = 1f / VectorMath.ExpShifted(row, m, row);
+        Elementwise.Scale(row, inv, row);
     }
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Curriculum.Tensors.Kernels;
 
 namespace Curriculum.Tensors;
@@ -42,9 +44,7 @@ public static partial class F
             {
                 var xr = xd.AsSpan(r * c, c);
                 float m = Elementwise.Max(xr);
-                double s = 0;
-                for (int j = 0; j < c; j++) s += MathF.Exp(xr[j] - m);
-                float l = m + (float)Math.Log(s);
+                float l = m + MathF.Log(VectorMath.SumExpShifted(xr, m));
                 lse[r] = l;
                 if (t[r] == ignoreIndex) continue;
                 double loss = (1.0 - eps) * (l - xr[t[r]]);
@@ -69,10 +69,20 @@ public static partial class F
                     if (t[r] == ignoreIndex) continue;
                     int b = r * c;
                     float l = lse[r];
-                    for (int j = 0; j < c; j++) gx[b + j] += gs * (MathF.Exp(xd[b + j] - l) - smooth);
+                    CrossEntropyRowGrad(xd.AsSpan(b, c), l, gs, smooth, gx.AsSpan(b, c));
                     gx[b + t[r]] -= gs * (1f - eps);
                 }
             });
         });
+    }
+
+    // gx[j] += gs · (exp(x[j] - lse) - smooth)
+    static void CrossEntropyRowGrad(ReadOnlySpan<float> x, float lse, float gs, float smooth, Span<float> gx)
+    {
+        var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
+        var vg = MemoryMarshal.Cast<float, Vector<float>>(gx);
+        Vector<float> vl = new(lse), vs = new(gs), vsm = new(smooth);
+        for (int i = 0; i < vx.Length; i++) vg[i] += vs * (VectorMath.Exp(vx[i] - vl) - vsm);
+        for (int i = vx.Length * Vector<float>.Count; i < x.Length; i++) gx[i] += gs * (MathF.Exp(x[i] - lse) - smooth);
     }
 }

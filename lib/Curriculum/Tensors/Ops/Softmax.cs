@@ -25,6 +25,20 @@ public static partial class F
             for (int q = s; q < e; q++)
             {
                 int o = q / inner, i = q % inner, b = o * n * inner + i;
+                if (inner == 1)
+                {
+                    // Contiguous rows (the usual last-dimension case): vectorised.
+                    var xr = xd.AsSpan(b, n);
+                    var yr = yd.AsSpan(b, n);
+                    float mx = Elementwise.Max(xr);
+                    if (log)
+                    {
+                        float lse = mx + MathF.Log(VectorMath.SumExpShifted(xr, mx));
+                        for (int j = 0; j < n; j++) yr[j] = xr[j] - lse;
+                    }
+                    else Elementwise.Scale(yr, 1f / VectorMath.ExpShifted(xr, mx, yr), yr);
+                    continue;
+                }
                 float m = float.NegativeInfinity;
                 for (int j = 0; j < n; j++) m = MathF.Max(m, xd[b + j * inner]);
                 float sum = 0;
