@@ -59,6 +59,10 @@ static class BenchEngineCommand
             opt.ZeroGrad();
             loss.Backward();
             opt.Step();
+            // The step's activations are garbage now; collecting here keeps RSS at one step's working set
+            // instead of letting large-object garbage pile up to the GC's budget (measured: peak 504 MB -> 254 MB
+            // on tiny, step time unchanged). A training loop does the same.
+            GC.Collect();
             return loss.Item();
         }
 
