@@ -11,7 +11,7 @@ public sealed class IntTensor
 
     public IntTensor(int[] data, params int[] shape)
     {
-        _shape = shape.Length == 0 && data.Length != 1 ? [data.Length] : (int[])shape.Clone();
+        _shape = (int[])shape.Clone();
         if (Shapes.Numel(_shape) != data.Length)
             throw new ArgumentException($"IntTensor: {data.Length} values do not fill shape {Shapes.Text(_shape)}.");
         Data = data;
@@ -24,7 +24,8 @@ public sealed class IntTensor
     public int Size(int dim) => _shape[Shapes.NormDim(dim, Rank, "Size")];
     public int this[params int[] index] => Data[Shapes.FlatIndex(_shape, index)];
 
-    public static IntTensor FromArray(int[] values, params int[] shape) => new((int[])values.Clone(), shape);
+    /// <summary>A copy of <paramref name="values"/>; 1-D when no shape is given.</summary>
+    public static IntTensor FromArray(int[] values, params int[] shape) => new((int[])values.Clone(), shape.Length == 0 ? [values.Length] : shape);
     public static IntTensor Arange(int n)
     {
         var d = new int[n];

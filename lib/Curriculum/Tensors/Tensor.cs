@@ -49,8 +49,8 @@ public sealed partial class Tensor
     }
     public static Tensor ZerosLike(Tensor t) => Zeros(t._shape);
 
-    /// <summary>A tensor holding a copy of <paramref name="values"/> (<c>torch.tensor</c>).</summary>
-    public static Tensor FromArray(float[] values, params int[] shape) => new((float[])values.Clone(), shape.Length == 0 && values.Length != 1 ? [values.Length] : shape);
+    /// <summary>A tensor holding a copy of <paramref name="values"/> (<c>torch.tensor</c>); 1-D when no shape is given.</summary>
+    public static Tensor FromArray(float[] values, params int[] shape) => new((float[])values.Clone(), shape.Length == 0 ? [values.Length] : shape);
     public static Tensor FromArray(float[,] values)
     {
         int r = values.GetLength(0), c = values.GetLength(1);
@@ -58,6 +58,7 @@ public sealed partial class Tensor
         for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) t.Data[i * c + j] = values[i, j];
         return t;
     }
+    /// <summary>A 0-dimensional tensor, shape () (<c>torch.tensor(v)</c>).</summary>
     public static Tensor Scalar(float value) => new([value]);
 
     /// <summary>0, 1, ..., n-1 as floats (<c>torch.arange</c>).</summary>
