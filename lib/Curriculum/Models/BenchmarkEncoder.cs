@@ -45,11 +45,18 @@ public sealed class BenchmarkEncoder : Module
         Ln = RegisterModule("ln", new LayerNorm(config.Dim));
     }
 
-    public Tensor Forward(IntTensor ids)
+    /// <summary>ids (B,T) -> logits (B,T,V).</summary>
+    public Tensor Forward(IntTensor ids) => F.Linear(Hidden(ids), Tok.Weight);   // tied head, no bias
+
+    /// <summary>Mean cross-entropy of the next-token logits against targets (B,T), with the head fused into the loss.</summary>
+    public Tensor Loss(IntTensor ids, IntTensor targets) => F.LinearCrossEntropy(Hidden(ids), Tok.Weight, null, targets);
+
+    /// <summary>ids (B,T) -> the final LayerNorm's output (B,T,C).</summary>
+    Tensor Hidden(IntTensor ids)
     {
         int t = ids.Size(1);
         var x = Tok.Forward(ids) + Pos.Forward(IntTensor.Arange(t));   // (B,T,C) + (T,C)
         foreach (var block in Blocks) x = block.Forward(x);
-        return F.Linear(Ln.Forward(x), Tok.Weight);                      // tied head, no bias
+        return Ln.Forward(x);
     }
 }

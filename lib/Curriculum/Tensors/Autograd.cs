@@ -72,7 +72,7 @@ public static class Autograd
             t.Grad ??= Tensor.Zeros(t.ShapeArray);
             return t.Grad.Data;
         }
-        return t.PendingGrad ??= new float[t.Numel];
+        return t.PendingGrad ??= GradientPool.RentZeroed(t.Numel);
     }
 
     /// <summary>Adds <paramref name="g"/> to the gradient of <paramref name="t"/>, taking the array itself when it has none yet.</summary>
@@ -85,8 +85,16 @@ public static class Autograd
             else Kernels.Elementwise.AddInPlace(t.Grad.Data, g);
         }
         else if (t.PendingGrad == null) t.PendingGrad = g;
-        else Kernels.Elementwise.AddInPlace(t.PendingGrad, g);
+        else
+        {
+            Kernels.Elementwise.AddInPlace(t.PendingGrad, g);
+            return;
+        }
+        _lastTaken = g;
     }
+
+    // The gradient array most recently adopted by AccumulateOwned: it must not go back to the pool.
+    [ThreadStatic] static float[]? _lastTaken;
 
     internal static void Run(Tensor root, float[] seed)
     {
@@ -117,7 +125,13 @@ public static class Autograd
             t.PendingGrad = null;
             if (node.Backward == null)
                 throw new InvalidOperationException($"Backward: the graph through '{node.Op}' was already used by an earlier Backward() and has been freed.");
-            if (g != null) node.Backward(g);
+            if (g != null)
+            {
+                _lastTaken = null;
+                node.Backward(g);
+                // Nothing keeps an output's gradient once its node has run, unless an input adopted the array.
+                if (!ReferenceEquals(_lastTaken, g)) GradientPool.Return(g);
+            }
             node.Release();
         }
     }

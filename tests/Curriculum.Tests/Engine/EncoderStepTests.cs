@@ -66,4 +66,18 @@ public class EncoderStepTests
             }
         }
     }
+
+    [Fact]
+    public void FusedHeadAndLossMatchesPyTorch()
+    {
+        // BenchmarkEncoder.Loss fuses the tied head into the cross-entropy (F.LinearCrossEntropy).
+        var f = EngineFixtures.EncoderStep;
+        var model = new BenchmarkEncoder(Config);
+        model.LoadStateDict(WithPrefix("param."));
+        var loss = model.Loss(f.IntTensors["x"], f.IntTensors["y"]);
+        loss.Backward();
+        EngineFixtures.AssertClose(f.Tensors["loss"].Data, [loss.Item()], "loss");
+        foreach (var (n, p) in model.NamedParameters())
+            EngineFixtures.AssertClose(f.Tensors["grad." + n], p.Grad!, "grad " + n);
+    }
 }

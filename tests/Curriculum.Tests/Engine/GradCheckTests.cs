@@ -73,6 +73,7 @@ public class GradCheckTests
     [Fact] public void LogSoftmax() => Check(x => F.LogSoftmax(x[0], -1), R(3, 6));
     [Fact] public void Dropout() => Check(x => F.Dropout(x[0], 0.4f, true, new Generator(5)), R(4, 6));
     [Fact] public void CrossEntropy() => Check(x => F.CrossEntropy(x[0], IntTensor.FromArray([2, -100, 0, 4], 4), labelSmoothing: 0.1f), R(4, 5));
+    [Fact] public void LinearCrossEntropy() => Check(x => F.LinearCrossEntropy(x[0], x[1], x[2], IntTensor.FromArray([2, -100, 0, 4], 4), labelSmoothing: 0.1f), R(4, 3), R(5, 3), R(5));
     [Fact] public void IndexSelect() => Check(x => x[0].IndexSelect(0, IntTensor.FromArray([2, 0, 2], 3)), R(4, 3));
     [Fact] public void Gather() => Check(x => x[0].Gather(1, IntTensor.FromArray([0, 2, 2, 1, 1, 0], 2, 3)), R(2, 4));
     [Fact] public void Concat() => Check(x => F.Concat([x[0], x[1]], 0), R(2, 3), R(1, 3));
