@@ -9,6 +9,7 @@ odd sizes (d=48, 3 heads, T=19, V=97, 2 layers, ffn 80, batch 2). For each it wr
   input.*        the batch (int32),
   loss.*         the losses, computed in float64,
   grad.<name>    d(total loss)/d(parameter), in float64,
+t5.safetensors also holds T5's relative position buckets for offsets -150..150 (buckets.*);
 and counts.safetensors: count.<model>.<config> = the parameter count of the named configs (nano/tiny/small/base).
 """
 import math
@@ -211,6 +212,120 @@ def gpt_case():
     save(os.path.join(OUT, "gpt.safetensors"), store)
 
 
+def relative_position_bucket(relative_position, bidirectional=True, num_buckets=32, max_distance=128):
+    """T5's bucketing of key - query offsets (Hugging Face transformers, modeling_t5.py), written out again."""
+    buckets = torch.zeros_like(relative_position)
+    if bidirectional:
+        num_buckets //= 2
+        buckets += (relative_position > 0).to(torch.long) * num_buckets
+        relative_position = torch.abs(relative_position)
+    else:
+        relative_position = -torch.min(relative_position, torch.zeros_like(relative_position))
+    max_exact = num_buckets // 2
+    is_small = relative_position < max_exact
+    large = max_exact + (torch.log(relative_position.float() / max_exact) / math.log(max_distance / max_exact)
+                         * (num_buckets - max_exact)).to(torch.long)
+    large = torch.min(large, torch.full_like(large, num_buckets - 1))
+    return buckets + torch.where(is_small, relative_position, large)
+
+
+class RelBias(nn.Module):
+    def __init__(s, buckets, max_distance, heads, bidirectional):
+        super().__init__()
+        s.table = nn.Embedding(buckets, heads)
+        s.args = (bidirectional, buckets, max_distance)
+
+    def forward(s, tq, tk):
+        rel = torch.arange(tk)[None, :] - torch.arange(tq)[:, None]
+        return s.table(relative_position_bucket(rel, *s.args)).permute(2, 0, 1)[None]   # (1,H,Tq,Tk)
+
+
+class T5Attn(nn.Module):
+    def __init__(s, d, h):
+        super().__init__()
+        s.q, s.k, s.v, s.o = (nn.Linear(d, d, bias=False) for _ in range(4))
+        s.h = h
+
+    def forward(s, x, ctx=None, bias=None, mask=None, causal=False):
+        ctx = x if ctx is None else ctx
+        return s.o(attention(s.q(x), s.k(ctx), s.v(ctx), s.h, mask, causal, bias))
+
+
+class T5Enc(nn.Module):
+    def __init__(s, d, h, f):
+        super().__init__()
+        s.ln1, s.attn, s.ln2 = nn.LayerNorm(d), T5Attn(d, h), nn.LayerNorm(d)
+        s.wi, s.wo = nn.Linear(d, f, bias=False), nn.Linear(f, d, bias=False)
+
+    def forward(s, x, bias, mask):
+        x = x + s.attn(s.ln1(x), bias=bias, mask=mask)
+        return x + s.wo(F.relu(s.wi(s.ln2(x))))
+
+
+class T5Dec(nn.Module):
+    def __init__(s, d, h, f):
+        super().__init__()
+        s.ln1, s.self_attn, s.ln2 = nn.LayerNorm(d), T5Attn(d, h), nn.LayerNorm(d)
+        s.cross_attn, s.ln3 = T5Attn(d, h), nn.LayerNorm(d)
+        s.wi, s.wo = nn.Linear(d, f, bias=False), nn.Linear(f, d, bias=False)
+
+    def forward(s, y, bias, enc, mask):
+        y = y + s.self_attn(s.ln1(y), bias=bias, causal=True)
+        y = y + s.cross_attn(s.ln2(y), ctx=enc, mask=mask)
+        return y + s.wo(F.relu(s.wi(s.ln3(y))))
+
+
+class T5(nn.Module):
+    def __init__(s, V, d, Le, Ld, h, f, buckets=32, max_distance=128):
+        super().__init__()
+        s.shared = nn.Embedding(V, d)
+        s.enc_bias = RelBias(buckets, max_distance, h, True)
+        s.encoder = nn.ModuleList(T5Enc(d, h, f) for _ in range(Le))
+        s.enc_ln = nn.LayerNorm(d)
+        s.dec_bias = RelBias(buckets, max_distance, h, False)
+        s.decoder = nn.ModuleList(T5Dec(d, h, f) for _ in range(Ld))
+        s.dec_ln = nn.LayerNorm(d)
+
+    def forward(s, ids, keep, dec_ids, labels):
+        mask = torch.zeros(keep.shape, dtype=torch.float64).masked_fill(keep == 0, float("-inf"))[:, None, None, :]
+        x, S = s.shared(ids), ids.shape[1]
+        bias = s.enc_bias(S, S)
+        for blk in s.encoder:
+            x = blk(x, bias, mask)
+        enc = s.enc_ln(x)
+        y, U = s.shared(dec_ids), dec_ids.shape[1]
+        bias = s.dec_bias(U, U)
+        for blk in s.decoder:
+            y = blk(y, bias, enc, mask)
+        logits = F.linear(s.dec_ln(y) * s.shared.weight.shape[1] ** -0.5, s.shared.weight)   # tied head, T5's rescale
+        return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-100)
+
+
+def t5_case():
+    torch.manual_seed(3)
+    m = randomise(T5(V, D, L, L, H, FF, buckets=16, max_distance=24))
+    S, U = T, 11
+    ids = torch.randint(3, V, (B, S))
+    keep = torch.ones(B, S, dtype=torch.long)
+    keep[1, 13:] = 0
+    ids[1, 13:] = 0
+    labels = torch.randint(3, V, (B, U))
+    labels[1, 8:] = -100
+    dec_ids = torch.cat([torch.zeros(B, 1, dtype=torch.long), labels[:, :-1].clamp(min=0)], 1)   # shifted right, pad 0
+    store = {}
+    store_params(store, m)
+    loss = m(ids, keep, dec_ids, labels)
+    loss.backward()
+    store_grads(store, m)
+    rel = torch.arange(-150, 151)
+    store.update({"input.ids": ids, "input.keep": keep, "input.decoder_ids": dec_ids, "input.labels": labels,
+                  "loss.seq2seq": loss.reshape(1), "buckets.offsets": rel,
+                  "buckets.bidirectional_32_128": relative_position_bucket(rel, True, 32, 128),
+                  "buckets.unidirectional_32_128": relative_position_bucket(rel, False, 32, 128),
+                  "buckets.bidirectional_16_24": relative_position_bucket(rel, True, 16, 24)})
+    save(os.path.join(OUT, "t5.safetensors"), store)
+
+
 CONFIGS = {  # V, P, d, layers, heads, ffn: nano (notebooks) and the benchmark's tiny / small / base
     "nano": (512, 64, 64, 2, 4, 256),
     "tiny": (4096, 128, 128, 2, 4, 512),
@@ -222,8 +337,8 @@ CONFIGS = {  # V, P, d, layers, heads, ffn: nano (notebooks) and the benchmark's
 def counts():
     store = {}
     for name, (v, p, d, l, h, f) in CONFIGS.items():
-        for model, ctor in [("bert", BertForPreTraining), ("gpt", Gpt)]:
-            m = ctor(v, p, d, l, h, f)
+        for model, m in [("bert", BertForPreTraining(v, p, d, l, h, f)), ("gpt", Gpt(v, p, d, l, h, f)),
+                         ("t5", T5(v, d, l, l, h, f))]:
             store[f"count.{model}.{name}"] = torch.tensor([sum(q.numel() for q in m.parameters())])
     save(os.path.join(OUT, "counts.safetensors"), store)
 
@@ -232,5 +347,6 @@ if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     bert_case()
     gpt_case()
+    t5_case()
     counts()
     print("wrote", sorted(os.listdir(OUT)))
