@@ -69,13 +69,13 @@ public sealed record BertNormalizer(bool CleanText = true, bool HandleChineseCha
     /// <summary>Tab, newline, carriage return and Unicode White_Space.</summary>
     public static bool IsWhitespace(int cp) => CodePointClass.IsWhiteSpace(cp);
 
-    /// <summary>Other categories (Cc, Cf, Cs, Co, Cn) except tab, newline, carriage return.</summary>
+    /// <summary>Control, format, surrogate and private-use characters (Cc, Cf, Cs, Co) except tab, newline,
+    /// carriage return. Unassigned code points (Cn) are kept, as Hugging Face keeps them.</summary>
     public static bool IsControl(int cp)
     {
         if (cp == '\t' || cp == '\n' || cp == '\r') return false;
         var c = cp >= 0xD800 && cp <= 0xDFFF ? UnicodeCategory.Surrogate : CharUnicodeInfo.GetUnicodeCategory(cp);
-        return c is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
-            or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned;
+        return c is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse;
     }
 
     /// <summary>The CJK Unified Ideographs blocks BERT treats as words of their own (not Hangul, kana).</summary>

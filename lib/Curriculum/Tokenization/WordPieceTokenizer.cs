@@ -102,22 +102,23 @@ public sealed class WordPieceTokenizer : Tokenizer
     void EncodeSegment(string text, int start, int end, List<EncodedToken> tokens)
     {
         string normalized = Normalizer.Normalize(text[start..end], out var origins);
+        // normalized characters [a, b) came from text[Origin(a) .. OriginEnd(b))
+        int Origin(int k) => start + origins[k];
+        int OriginEnd(int k) { int o = Origin(k - 1); return o + (char.IsSurrogatePair(text, o) ? 2 : 1); }
         foreach (var word in BertPreTokenizer.Split(normalized))
         {
             var (ws, we) = (word.Start.Value, word.End.Value);
             int before = tokens.Count;
-            int Origin(int k) => start + (k < origins.Count ? origins[k] : end - start);
-            if (!SplitWord(normalized.AsSpan(ws, we - ws), tokens, ws, Origin))
+            if (!SplitWord(normalized.AsSpan(ws, we - ws), tokens, ws, Origin, OriginEnd))
             {
                 tokens.RemoveRange(before, tokens.Count - before);
                 tokens.Add(new EncodedToken(UnknownId, UnknownToken, new Range(Origin(ws), OriginEnd(we))));
             }
-            int OriginEnd(int k) => k >= origins.Count ? end : Math.Max(Origin(k - 1) + 1, Origin(k));
         }
     }
 
     // Greedy longest-match-first; false if some part of the word matches nothing.
-    bool SplitWord(ReadOnlySpan<char> word, List<EncodedToken> tokens, int wordOffset, Func<int, int> origin)
+    bool SplitWord(ReadOnlySpan<char> word, List<EncodedToken> tokens, int wordOffset, Func<int, int> origin, Func<int, int> originEnd)
     {
         int chars = 0;
         foreach (var _ in word.EnumerateRunes()) chars++;
@@ -142,7 +143,7 @@ public sealed class WordPieceTokenizer : Tokenizer
                 end -= end >= 2 && char.IsLowSurrogate(word[end - 1]) && char.IsHighSurrogate(word[end - 2]) ? 2 : 1;
             }
             if (id < 0) return false;
-            int os = origin(wordOffset + start), oe = origin(wordOffset + end - 1) + 1;
+            int os = origin(wordOffset + start), oe = originEnd(wordOffset + end);
             tokens.Add(new EncodedToken(id, _idToToken[id], new Range(os, Math.Max(oe, os))));
             start = end;
         }
