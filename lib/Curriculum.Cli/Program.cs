@@ -6,5 +6,6 @@ var root = new RootCommand("Pre-training language models from scratch: run the c
     + "build the book, train tokenizers, prepare data, pre-train and fine-tune, and benchmark.");
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(TokenizerCommand.Create());
 
 return root.Parse(args).Invoke();
