@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
@@ -26,6 +27,7 @@ public sealed class BpeTokenizer : Tokenizer
     readonly string[] _allSpecials;
     readonly ConcurrentDictionary<string, int[]> _cache = new();
     readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheLookup;
+    int _cacheCount; // ConcurrentDictionary.Count takes every lock: count here instead
     const int CacheLimit = 200_000, CachedPieceMaxLength = 64;
 
     BpeTokenizer(PreTokenizer preTokenizer, byte[]?[] idToBytes, ByteSequenceMap bytesToId,
@@ -143,6 +145,7 @@ public sealed class BpeTokenizer : Tokenizer
     public override int CountTokens(string text) => EncodeToIds(text, null).Count;
 
     /// <summary>Ids of text that holds no special tokens (they would be encoded as ordinary text).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void EncodeOrdinary(ReadOnlySpan<char> text, List<int> ids)
     {
         Span<byte> buffer = stackalloc byte[768];
@@ -154,6 +157,7 @@ public sealed class BpeTokenizer : Tokenizer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void EncodePiece(ReadOnlySpan<char> piece, List<int> ids, Span<byte> buffer)
     {
         byte[]? rented = null;
@@ -171,8 +175,8 @@ public sealed class BpeTokenizer : Tokenizer
             else BytePairMerger.Merge(b, _byteIds, new MergeListRule(_mergeMap), ids);
             if (piece.Length <= CachedPieceMaxLength)
             {
-                if (_cache.Count >= CacheLimit) _cache.Clear();
-                _cacheLookup.TryAdd(piece, ids.GetRange(before, ids.Count - before).ToArray());
+                if (_cacheCount >= CacheLimit) { _cache.Clear(); _cacheCount = 0; }
+                if (_cacheLookup.TryAdd(piece, ids.GetRange(before, ids.Count - before).ToArray())) Interlocked.Increment(ref _cacheCount);
             }
         }
         if (rented != null) ArrayPool<byte>.Shared.Return(rented);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Curriculum.Tokenization;
 
 /// <summary>
@@ -21,6 +22,7 @@ public static class BytePairMerger
         else MergeByHeap(piece, byteIds, rule, output);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MergeByScan<TRule>(ReadOnlySpan<byte> piece, ReadOnlySpan<int> byteIds, TRule rule, List<int> output)
         where TRule : struct, IMergeRule
     {
@@ -62,6 +64,7 @@ public static class BytePairMerger
         where TRule : struct, IMergeRule
         => rule.TryMerge(piece, start[k], start[k + 2], id[k], id[k + 1], out int r, out merged) ? r : int.MaxValue;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MergeByHeap<TRule>(ReadOnlySpan<byte> piece, ReadOnlySpan<int> byteIds, TRule rule, List<int> output)
         where TRule : struct, IMergeRule
     {

@@ -4,94 +4,132 @@ using System.Runtime.InteropServices;
 namespace Curriculum.Tokenization;
 
 /// <summary>
-/// A map from byte sequences to ids (token bytes -> rank) that looks up a span without allocating:
-/// open addressing over one arena holding every key's bytes.
+/// A map from byte sequences to ids (token bytes -> rank) that looks up a span without allocating.
+/// Open addressing; each slot holds the key's length and first 8 bytes, so a lookup of a key of up to
+/// 8 bytes (most tokens) touches one cache line; longer keys compare the rest in a shared arena.
 /// </summary>
 public sealed class ByteSequenceMap
 {
-    byte[] _arena = new byte[1024];
-    int _arenaUsed;
-    int[] _keyStart = new int[64], _keyLength = new int[64], _value = new int[64];
-    int[] _slots; // index into the key arrays + 1; 0 = empty
-    int _count;
+    [StructLayout(LayoutKind.Sequential)]
+    struct Slot
+    {
+        public ulong Prefix;  // first 8 bytes, little-endian, zero-padded
+        public int Length;    // 0 = empty
+        public int Value;
+    }
+
+    Slot[] _slots;
+    int[] _tailStart;         // per slot: where bytes 8.. of a longer key start in the arena
+    byte[] _arena = new byte[4096];
+    int _arenaUsed, _count;
 
     public ByteSequenceMap(int capacity = 1024)
     {
         int size = 16;
         while (size < capacity * 2) size <<= 1;
-        _slots = new int[size];
+        _slots = new Slot[size];
+        _tailStart = new int[size];
     }
 
     public int Count => _count;
 
-    /// <summary>Adds or replaces the id of <paramref name="key"/>.</summary>
+    /// <summary>Adds or replaces the id of <paramref name="key"/> (non-empty).</summary>
     public void Set(ReadOnlySpan<byte> key, int value)
     {
-        int slot = FindSlot(key, Hash(key));
-        if (_slots[slot] != 0) { _value[_slots[slot] - 1] = value; return; }
-        if (_arenaUsed + key.Length > _arena.Length) Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + key.Length));
-        if (_count == _keyStart.Length)
-        {
-            Array.Resize(ref _keyStart, _count * 2);
-            Array.Resize(ref _keyLength, _count * 2);
-            Array.Resize(ref _value, _count * 2);
-        }
-        key.CopyTo(_arena.AsSpan(_arenaUsed));
-        _keyStart[_count] = _arenaUsed;
-        _keyLength[_count] = key.Length;
-        _value[_count] = value;
-        _arenaUsed += key.Length;
-        _slots[slot] = ++_count;
-        if (_count * 2 > _slots.Length) Grow();
+        if (key.IsEmpty) throw new ArgumentException("empty key", nameof(key));
+        if ((_count + 1) * 2 > _slots.Length) Grow();
+        int slot = FindSlot(key, Prefix(key));
+        ref var s = ref _slots[slot];
+        if (s.Length != 0) { s.Value = value; return; }
+        s.Prefix = Prefix(key);
+        s.Length = key.Length;
+        s.Value = value;
+        if (key.Length > 8) _tailStart[slot] = AddToArena(key[8..]);
+        _count++;
     }
 
     /// <summary>The id of <paramref name="key"/>, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Get(ReadOnlySpan<byte> key)
     {
-        int k = _slots[FindSlot(key, Hash(key))];
-        return k == 0 ? -1 : _value[k - 1];
+        if (key.IsEmpty) return -1;
+        ref var s = ref _slots[FindSlot(key, Prefix(key))];
+        return s.Length == 0 ? -1 : s.Value;
     }
 
-    int FindSlot(ReadOnlySpan<byte> key, uint hash)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    int FindSlot(ReadOnlySpan<byte> key, ulong prefix)
     {
         int mask = _slots.Length - 1;
-        int slot = (int)hash & mask;
+        int slot = Hash(prefix, key) & mask;
+        var slots = _slots;
         while (true)
         {
-            int k = _slots[slot];
-            if (k == 0) return slot;
-            k--;
-            if (_keyLength[k] == key.Length && _arena.AsSpan(_keyStart[k], key.Length).SequenceEqual(key)) return slot;
+            ref var s = ref slots[slot];
+            if (s.Length == 0) return slot;
+            if (s.Length == key.Length && s.Prefix == prefix
+                && (key.Length <= 8 || _arena.AsSpan(_tailStart[slot], key.Length - 8).SequenceEqual(key[8..])))
+                return slot;
             slot = (slot + 1) & mask;
         }
     }
 
-    void Grow()
+    int AddToArena(ReadOnlySpan<byte> bytes)
     {
-        var slots = new int[_slots.Length * 2];
-        int mask = slots.Length - 1;
-        for (int k = 0; k < _count; k++)
-        {
-            int slot = (int)Hash(_arena.AsSpan(_keyStart[k], _keyLength[k])) & mask;
-            while (slots[slot] != 0) slot = (slot + 1) & mask;
-            slots[slot] = k + 1;
-        }
-        _slots = slots;
+        if (_arenaUsed + bytes.Length > _arena.Length) Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + bytes.Length));
+        bytes.CopyTo(_arena.AsSpan(_arenaUsed));
+        _arenaUsed += bytes.Length;
+        return _arenaUsed - bytes.Length;
     }
 
-    // 8 bytes at a time, multiply-xorshift mixing (keys are short: most tokens are under 16 bytes)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static uint Hash(ReadOnlySpan<byte> key)
+    void Grow()
     {
-        ulong h = 0x9E3779B97F4A7C15UL ^ (ulong)key.Length;
-        int i = 0;
-        for (; i + 8 <= key.Length; i += 8)
-            h = (h ^ MemoryMarshal.Read<ulong>(key[i..])) * 0xBF58476D1CE4E5B9UL;
-        ulong tail = 0;
-        for (int s = 0; i < key.Length; i++, s += 8) tail |= (ulong)key[i] << s;
-        h = (h ^ tail) * 0x94D049BB133111EBUL;
-        h ^= h >> 31;
-        return (uint)h;
+        var old = _slots;
+        var oldTail = _tailStart;
+        _slots = new Slot[old.Length * 2];
+        _tailStart = new int[old.Length * 2];
+        int mask = _slots.Length - 1;
+        var buffer = new byte[256];
+        for (int i = 0; i < old.Length; i++)
+        {
+            if (old[i].Length == 0) continue;
+            int len = old[i].Length;
+            if (len > buffer.Length) buffer = new byte[len];
+            Span<byte> key = buffer.AsSpan(0, len);
+            var prefix = old[i].Prefix;
+            for (int b = 0; b < Math.Min(8, len); b++) key[b] = (byte)(prefix >> (8 * b));
+            if (len > 8) _arena.AsSpan(oldTail[i], len - 8).CopyTo(key[8..]);
+            int slot = Hash(prefix, key) & mask;
+            while (_slots[slot].Length != 0) slot = (slot + 1) & mask;
+            _slots[slot] = old[i];
+            _tailStart[slot] = oldTail[i];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static ulong Prefix(ReadOnlySpan<byte> key)
+    {
+        if (key.Length >= 8) return MemoryMarshal.Read<ulong>(key);
+        ulong p = 0;
+        for (int i = key.Length - 1; i >= 0; i--) p = (p << 8) | key[i];
+        return p;
+    }
+
+    // multiply-xorshift over the prefix, the length and (for longer keys) the rest, 8 bytes at a time
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int Hash(ulong prefix, ReadOnlySpan<byte> key)
+    {
+        ulong h = (prefix ^ ((ulong)key.Length << 56)) * 0x9E3779B97F4A7C15UL;
+        for (int i = 8; i < key.Length; i += 8)
+        {
+            ulong chunk = 0;
+            int n = Math.Min(8, key.Length - i);
+            for (int b = n - 1; b >= 0; b--) chunk = (chunk << 8) | key[i + b];
+            h = (h ^ chunk) * 0xBF58476D1CE4E5B9UL;
+        }
+        h ^= h >> 29;
+        h *= 0x94D049BB133111EBUL;
+        h ^= h >> 32;
+        return (int)h;
     }
 }

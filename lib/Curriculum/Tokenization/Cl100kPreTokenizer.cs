@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Curriculum.Tokenization;
 
 /// <summary>
@@ -12,6 +13,7 @@ public sealed class Cl100kPreTokenizer : PreTokenizer
 
     public override PreTokenizerPattern Kind => PreTokenizerPattern.Cl100k;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override int PieceEnd(ReadOnlySpan<char> s, int i)
     {
         int n = ContractionLength(s, i, ignoreCase: true);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Curriculum.Tokenization;
 
 /// <summary>
@@ -16,6 +17,7 @@ public sealed class O200kPreTokenizer : PreTokenizer
 
     const byte U = CodePointClass.UpperSet, W = CodePointClass.LowerSet;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override int PieceEnd(ReadOnlySpan<char> s, int i)
     {
         byte c = CodePointClass.At(s, i, out int w);
