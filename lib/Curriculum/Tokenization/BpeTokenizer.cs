@@ -71,10 +71,11 @@ public sealed class BpeTokenizer : Tokenizer
         return new BpeTokenizer(PreTokenizer.For(encoding.Pattern), [.. tokens], map, null, encoding.SpecialTokens);
     }
 
-    /// <summary>A tokenizer from a vocabulary (token bytes by id; null for ids held by special tokens)
-    /// and a merges list in priority order, as Hugging Face's BPE model.</summary>
-    public static BpeTokenizer FromMerges(PreTokenizer preTokenizer, IReadOnlyList<byte[]?> vocabulary,
-        IReadOnlyList<(int Left, int Right)> merges, IReadOnlyDictionary<string, int> specialTokens)
+    /// <summary>A tokenizer with tiktoken's rule from token bytes by id (the id is the rank; null for unused ids).</summary>
+    public static BpeTokenizer FromRanks(PreTokenizer preTokenizer, IReadOnlyList<byte[]?> vocabulary, IReadOnlyDictionary<string, int> specialTokens)
+        => new(preTokenizer, [.. vocabulary], Index(vocabulary), null, specialTokens);
+
+    static ByteSequenceMap Index(IReadOnlyList<byte[]?> vocabulary)
     {
         var map = new ByteSequenceMap(vocabulary.Count);
         for (int id = 0; id < vocabulary.Count; id++)
@@ -83,8 +84,14 @@ public sealed class BpeTokenizer : Tokenizer
                 if (map.Get(t) >= 0) throw new ArgumentException($"token id {id} repeats id {map.Get(t)}");
                 map.Set(t, id);
             }
-        return new BpeTokenizer(preTokenizer, [.. vocabulary], map, [.. merges], specialTokens);
+        return map;
     }
+
+    /// <summary>A tokenizer from a vocabulary (token bytes by id; null for ids held by special tokens)
+    /// and a merges list in priority order, as Hugging Face's BPE model.</summary>
+    public static BpeTokenizer FromMerges(PreTokenizer preTokenizer, IReadOnlyList<byte[]?> vocabulary,
+        IReadOnlyList<(int Left, int Right)> merges, IReadOnlyDictionary<string, int> specialTokens)
+        => new(preTokenizer, [.. vocabulary], Index(vocabulary), [.. merges], specialTokens);
 
     public PreTokenizer PreTokenizer => _preTokenizer;
     public override int VocabularySize { get; }
@@ -180,6 +187,18 @@ public sealed class BpeTokenizer : Tokenizer
             }
         }
         if (rented != null) ArrayPool<byte>.Shared.Return(rented);
+    }
+
+    /// <summary>The ids of raw bytes merged as one piece, without pre-tokenization (bytes need not be valid UTF-8).</summary>
+    public List<int> EncodeBytes(ReadOnlySpan<byte> bytes)
+    {
+        var ids = new List<int>();
+        int id;
+        if (bytes.Length == 1) ids.Add(_byteIds[bytes[0]]);
+        else if (_mergeMap == null && (id = _bytesToId.Get(bytes)) >= 0) ids.Add(id);
+        else if (_mergeMap == null) BytePairMerger.Merge(bytes, _byteIds, new RankByBytesRule(_bytesToId), ids);
+        else BytePairMerger.Merge(bytes, _byteIds, new MergeListRule(_mergeMap), ids);
+        return ids;
     }
 
     string[] Allowed(IReadOnlyCollection<string>? allowed)
