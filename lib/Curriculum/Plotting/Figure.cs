@@ -177,10 +177,21 @@ public sealed class Figure : IMimeRenderable
         if (log && (min is <= 0 || max is <= 0))
             throw new ArgumentOutOfRangeException(nameof(min), $"A log axis needs a positive range, got min {min}, max {max}.");
         if (title != null) axis.Title = title;
+        // Shared axes follow one range, so they must share one scale: plotly.js ignores "matches"
+        // between a log and a linear axis.
+        foreach (var other in xAxes.Contains(axis) ? xAxes : yAxes)
+            if (other != axis && SameScaleGroup(axis, other)) other.Log = log;
         axis.Log = log;
         axis.Min = min;
         axis.Max = max;
         return this;
+    }
+
+    bool SameScaleGroup(Axis a, Axis b)
+    {
+        var axes = xAxes.Contains(a) ? xAxes : yAxes;
+        Axis Root(Axis x) => x.Matches == null ? x : axes[x.Matches.Length == 1 ? 0 : int.Parse(x.Matches[1..], CultureInfo.InvariantCulture) - 1];
+        return Root(a) == Root(b);
     }
 
     int CellIndex(int row, int col)
@@ -294,6 +305,10 @@ public sealed class Figure : IMimeRenderable
     {
         if (legend == LegendPosition.Right) return;
         if (legend == LegendPosition.Hidden) { w.WriteBoolean("showlegend", false); return; }
+        // A placed legend is shown even for one named trace (plotly.js hides a lone trace's legend,
+        // and then rejects the legend settings); with no named trace there is nothing to show.
+        if (!traces.Exists(t => t.Name != null && t.ShowLegend)) return;
+        w.WriteBoolean("showlegend", true);
         w.WriteStartObject("legend");
         var (x, y, xa, ya) = legend switch
         {
@@ -335,18 +350,24 @@ public sealed class Figure : IMimeRenderable
 
     /// <summary>
     /// The notebook output: the plotly mime type (drawn natively by VS Code and JupyterLab),
-    /// text/html (a div that draws itself where plotly.js is on the page) and the one-line text summary.
+    /// text/html (a div that draws itself where plotly.js is on the page, showing the snapshot
+    /// until then), a static SVG when <see cref="FigureSnapshots"/> can render one, and the
+    /// one-line text summary.
     /// </summary>
     public MimeBundle ToMimeBundle()
     {
         string json = ToJson();
-        return new MimeBundle
+        string? svg = FigureSnapshots.TryRender(json, Width ?? FigureSnapshots.DefaultWidth, EffectiveHeight);
+        var bundle = new MimeBundle
         {
             [PlotlyMimeType] = json,
-            [MimeBundle.Html] = FigureHtml.ForNotebook(json, svgSnapshot: null),
+            [MimeBundle.Html] = FigureHtml.ForNotebook(json, svg),
             [MimeBundle.PlainText] = ToString(),
         };
+        if (svg != null) bundle[SvgMimeType] = svg;
+        return bundle;
     }
 
     public const string PlotlyMimeType = "application/vnd.plotly.v1+json";
+    public const string SvgMimeType = "image/svg+xml";
 }

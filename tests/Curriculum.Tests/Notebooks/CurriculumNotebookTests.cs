@@ -6,6 +6,7 @@ namespace Curriculum.Tests.Notebooks;
 /// Every notebook of the curriculum, and environment-check.dib, runs end to end headless in its
 /// small (CI) setting; the executed copies land in artifacts/notebooks/ as with `curriculum run`.
 /// </summary>
+[Collection(ProcessStateCollection.Name)]
 public class CurriculumNotebookTests
 {
     public static TheoryData<string> Notebooks()

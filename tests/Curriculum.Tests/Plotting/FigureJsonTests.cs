@@ -153,13 +153,22 @@ public class FigureJsonTests
         Assert.Equal(0.775, ann[1].GetProperty("x").GetDouble(), 12);
         Assert.Equal(1.0, ann[1].GetProperty("y").GetDouble(), 12);
         Assert.Throws<ArgumentOutOfRangeException>(() => fig.Line(new[] { 1.0 }, new[] { 1.0 }, row: 3));
+        // A log scale set on one of a shared group applies to the group (plotly.js matches only like axes).
+        fig.XAxis("step", log: true, row: 2, col: 1);
+        layout = Parse(fig).GetProperty("layout");
+        Assert.Equal("log", layout.GetProperty("xaxis").GetProperty("type").GetString());
+        Assert.False(layout.GetProperty("xaxis2").TryGetProperty("type", out _));
     }
 
     [Fact]
     public void Legend_positions()
     {
-        var legend = Parse(new Figure().Line(new[] { 1.0 }).Legend(LegendPosition.Below)).GetProperty("layout").GetProperty("legend");
-        Assert.Equal("h", legend.GetProperty("orientation").GetString());
+        var layout = Parse(new Figure().Line(new[] { 1.0 }, name: "loss").Legend(LegendPosition.Below)).GetProperty("layout");
+        Assert.Equal("h", layout.GetProperty("legend").GetProperty("orientation").GetString());
+        // plotly.js hides the legend of a lone trace unless told: a placed legend is shown.
+        Assert.True(layout.GetProperty("showlegend").GetBoolean());
+        var unnamed = Parse(new Figure().Line(new[] { 1.0 }).Legend(LegendPosition.TopLeft)).GetProperty("layout");
+        Assert.False(unnamed.TryGetProperty("legend", out _));
         var hidden = Parse(new Figure().Line(new[] { 1.0 }).Legend(LegendPosition.Hidden)).GetProperty("layout");
         Assert.False(hidden.GetProperty("showlegend").GetBoolean());
     }

@@ -4,8 +4,15 @@ using Curriculum.Plotting;
 
 namespace Curriculum.Tests.Plotting;
 
-public class FigureMimeBundleTests
+[Collection(ProcessStateCollection.Name)]
+public class FigureMimeBundleTests : IDisposable
 {
+    readonly bool snapshots = FigureSnapshots.Enabled;
+
+    public FigureMimeBundleTests() => FigureSnapshots.Enabled = false;
+
+    public void Dispose() => FigureSnapshots.Enabled = snapshots;
+
     [Fact]
     public void Bundle_holds_plotly_json_html_fallback_and_one_line_summary()
     {
