@@ -26,6 +26,7 @@ static class TokenizerTrainCommand
         command.SetAction(parse =>
         {
             var files = parse.GetValue(input)!;
+            var specialTokens = parse.GetValue(specials) is { Length: > 0 } given ? given : null;
             foreach (var f in files)
                 if (!File.Exists(f)) { Console.Error.WriteLine($"{f}: no such file"); return 2; }
             var progress = new Progress<TrainingProgress>(p => Console.Error.Write($"\r{p.Stage} {p.Done:N0}/{p.Total:N0}   "));
@@ -39,7 +40,7 @@ static class TokenizerTrainCommand
                 {
                     var p = parse.GetValue(pattern) switch { "cl100k" => PreTokenizerPattern.Cl100k, "o200k" => PreTokenizerPattern.O200k, _ => PreTokenizerPattern.Gpt2 };
                     var trainer = new BpeTrainer(new BpeTrainerOptions(parse.GetValue(vocabSize), parse.GetValue(minFrequency),
-                        parse.GetValue(specials) ?? ["<|endoftext|>"], p), progress);
+                        specialTokens ?? ["<|endoftext|>"], p), progress);
                     trainer.AddFiles(files);
                     var tok = trainer.Train();
                     TokenizerJson.Save(tok, outPath);
@@ -48,7 +49,7 @@ static class TokenizerTrainCommand
                 else
                 {
                     var trainer = new WordPieceTrainer(new WordPieceTrainerOptions(parse.GetValue(vocabSize), parse.GetValue(minFrequency),
-                        parse.GetValue(specials), new BertNormalizer(Lowercase: !parse.GetValue(cased))), progress);
+                        specialTokens, new BertNormalizer(Lowercase: !parse.GetValue(cased))), progress);
                     trainer.AddFiles(files);
                     var tok = trainer.Train();
                     TokenizerJson.Save(tok, outPath);

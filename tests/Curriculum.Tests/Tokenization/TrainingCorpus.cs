@@ -9,10 +9,15 @@ static class TrainingCorpus
     public static readonly string Text = MixedTextGenerator.Generate(seed: 1, approxChars: 200_000)
         + File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "tokenization", "hard_text.txt"));
 
+    // in the ignored artifacts/ folder, rewritten (atomically) only when its text changed
     static readonly Lazy<string> FileLazy = new(() =>
     {
-        string path = Path.Combine(Path.GetTempPath(), $"curriculum-tok-corpus-{Environment.ProcessId}.txt");
-        File.WriteAllText(path, Text, new UTF8Encoding(false));
+        string path = Path.Combine(RepoPaths.Root, "artifacts", "tokenization-tests", "corpus.txt");
+        if (File.Exists(path) && File.ReadAllText(path) == Text) return path;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string tmp = path + "." + Environment.ProcessId;
+        File.WriteAllText(tmp, Text, new UTF8Encoding(false));
+        File.Move(tmp, path, overwrite: true);
         return path;
     });
 
