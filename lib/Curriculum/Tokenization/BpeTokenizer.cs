@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Unicode;
 
@@ -25,10 +24,8 @@ public sealed class BpeTokenizer : Tokenizer
     readonly Dictionary<string, int> _specialTokens;
     readonly Dictionary<int, string> _specialById = [];
     readonly string[] _allSpecials;
-    readonly ConcurrentDictionary<string, int[]> _cache = new();
-    readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheLookup;
-    int _cacheCount; // ConcurrentDictionary.Count takes every lock: count here instead
-    const int CacheLimit = 200_000, CachedPieceMaxLength = 64;
+    readonly ThreadLocal<PieceCache> _cache = new(() => new PieceCache());
+    const int CachedPieceMaxBytes = 128;
 
     BpeTokenizer(PreTokenizer preTokenizer, byte[]?[] idToBytes, ByteSequenceMap bytesToId,
         List<(int, int)>? merges, IReadOnlyDictionary<string, int> specialTokens)
@@ -60,7 +57,6 @@ public sealed class BpeTokenizer : Tokenizer
         int max = idToBytes.Length - 1;
         foreach (var id in _specialTokens.Values) max = Math.Max(max, id);
         VocabularySize = max + 1;
-        _cacheLookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>A tokenizer from a <c>.tiktoken</c> rank file and its encoding's pattern and special tokens;
@@ -156,17 +152,34 @@ public sealed class BpeTokenizer : Tokenizer
     public void EncodeOrdinary(ReadOnlySpan<char> text, List<int> ids)
     {
         Span<byte> buffer = stackalloc byte[768];
+        var cache = _cache.Value!;
         for (int i = 0; i < text.Length;)
         {
             int e = _preTokenizer.PieceEnd(text, i);
-            EncodePiece(text[i..e], ids, buffer);
+            EncodePiece(text[i..e], ids, buffer, cache);
             i = e;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void EncodePiece(ReadOnlySpan<char> piece, List<int> ids, Span<byte> buffer)
+    void EncodePiece(ReadOnlySpan<char> piece, List<int> ids, Span<byte> buffer, PieceCache cache)
     {
+        // fast path: a short ASCII piece is its own bytes; with tiktoken's rule, look it up whole
+        if (piece.Length <= 8)
+        {
+            ulong packed = 0;
+            int k = piece.Length - 1;
+            for (; k >= 0 && piece[k] < 0x80; k--) packed = (packed << 8) | piece[k];
+            if (k < 0)
+            {
+                if (piece.Length == 1) { ids.Add(_byteIds[(int)packed]); return; }
+                if (_mergeMap == null)
+                {
+                    int whole = _bytesToId.GetShort(packed, piece.Length);
+                    if (whole >= 0) { ids.Add(whole); return; }
+                }
+            }
+        }
         byte[]? rented = null;
         Span<byte> bytes = piece.Length * 3 <= buffer.Length ? buffer : (rented = ArrayPool<byte>.Shared.Rent(piece.Length * 3));
         Utf8.FromUtf16(piece, bytes, out _, out int n, replaceInvalidSequences: true);
@@ -174,17 +187,13 @@ public sealed class BpeTokenizer : Tokenizer
         int id;
         if (n == 1) ids.Add(_byteIds[b[0]]);
         else if (_mergeMap == null && (id = _bytesToId.Get(b)) >= 0) ids.Add(id); // tiktoken: a whole piece that is a token
-        else if (_cacheLookup.TryGetValue(piece, out var cached)) ids.AddRange(cached);
+        else if (n <= CachedPieceMaxBytes && cache.Get(b) is { } cached) ids.AddRange(cached);
         else
         {
             int before = ids.Count;
             if (_mergeMap == null) BytePairMerger.Merge(b, _byteIds, new RankByBytesRule(_bytesToId), ids);
             else BytePairMerger.Merge(b, _byteIds, new MergeListRule(_mergeMap), ids);
-            if (piece.Length <= CachedPieceMaxLength)
-            {
-                if (_cacheCount >= CacheLimit) { _cache.Clear(); _cacheCount = 0; }
-                if (_cacheLookup.TryAdd(piece, ids.GetRange(before, ids.Count - before).ToArray())) Interlocked.Increment(ref _cacheCount);
-            }
+            if (n <= CachedPieceMaxBytes) cache.Add(b, ids.GetRange(before, ids.Count - before).ToArray());
         }
         if (rented != null) ArrayPool<byte>.Shared.Return(rented);
     }
@@ -238,6 +247,7 @@ public sealed class BpeTokenizer : Tokenizer
         var specials = Allowed(allowedSpecialTokens);
         var ids = new List<int>();
         Span<byte> buffer = stackalloc byte[768];
+        var cache = _cache.Value!;
         int pos = 0;
         while (pos < text.Length)
         {
@@ -246,7 +256,7 @@ public sealed class BpeTokenizer : Tokenizer
             {
                 int e = _preTokenizer.PieceEnd(text.AsSpan(0, next), i);
                 ids.Clear();
-                EncodePiece(text.AsSpan(i, e - i), ids, buffer);
+                EncodePiece(text.AsSpan(i, e - i), ids, buffer, cache);
                 AddPieceTokens(text, i, e, ids, tokens);
                 i = e;
             }

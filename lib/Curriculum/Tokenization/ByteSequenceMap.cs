@@ -21,10 +21,11 @@ public sealed class ByteSequenceMap
     }
 
     // immutable entries: a reference write is atomic, so concurrent readers never see a torn entry
-    sealed class Recent(ulong prefix, int length, int value)
+    sealed class Recent(ulong prefix, int length, int value, byte[]? tail = null)
     {
         public readonly ulong Prefix = prefix;
         public readonly int Length = length, Value = value;
+        public readonly byte[]? Tail = tail; // bytes 8.. of a longer key
     }
 
     const int RecentSize = 8192;
@@ -57,7 +58,7 @@ public sealed class ByteSequenceMap
         s.Value = value;
         if (key.Length > 8) _tailStart[slot] = AddToArena(key[8..]);
         _count++;
-        Array.Clear(_recent);
+        _recent[(Hash(s.Prefix, key) >>> 16) & (RecentSize - 1)] = null; // it may remember this key as absent
     }
 
     /// <summary>The id of <paramref name="key"/>, or -1.</summary>
@@ -67,12 +68,43 @@ public sealed class ByteSequenceMap
         if (key.IsEmpty) return -1;
         ulong prefix = Prefix(key);
         int hash = Hash(prefix, key);
-        if (key.Length > 8) return Find(key, prefix, hash);
         ref var recent = ref _recent[(hash >>> 16) & (RecentSize - 1)];
         var r = recent;
-        if (r != null && r.Prefix == prefix && r.Length == key.Length) return r.Value;
+        if (r != null && r.Prefix == prefix && r.Length == key.Length && (r.Tail == null || key[8..].SequenceEqual(r.Tail)))
+            return r.Value;
         int value = Find(key, prefix, hash);
-        recent = new Recent(prefix, key.Length, value);
+        recent = new Recent(prefix, key.Length, value, key.Length > 8 ? key[8..].ToArray() : null);
+        return value;
+    }
+
+    /// <summary>The id of <paramref name="key"/>, or -1, without consulting or filling the recent-answer cache
+    /// (for the many one-off pair lookups of merging, which would only evict the frequent whole words).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int GetDirect(ReadOnlySpan<byte> key)
+    {
+        if (key.IsEmpty) return -1;
+        ulong prefix = Prefix(key);
+        return Find(key, prefix, Hash(prefix, key));
+    }
+
+    /// <summary>The id of a key of 1 to 8 bytes given packed little-endian in <paramref name="prefix"/>, or -1
+    /// (a tokenizer's fast path for short ASCII pieces, with no UTF-8 transcoding).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int GetShort(ulong prefix, int length)
+    {
+        int hash = ShortHash(prefix, length);
+        ref var recent = ref _recent[(hash >>> 16) & (RecentSize - 1)];
+        var r = recent;
+        if (r != null && r.Prefix == prefix && r.Length == length) return r.Value;
+        int mask = _slots.Length - 1, slot = hash & mask, value;
+        while (true)
+        {
+            ref var s = ref _slots[slot];
+            if (s.Length == 0) { value = -1; break; }
+            if (s.Length == length && s.Prefix == prefix) { value = s.Value; break; }
+            slot = (slot + 1) & mask;
+        }
+        recent = new Recent(prefix, length, value);
         return value;
     }
 
@@ -143,6 +175,9 @@ public sealed class ByteSequenceMap
         return p;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int ShortHash(ulong prefix, int length) => Finish((prefix ^ ((ulong)length << 56)) * 0x9E3779B97F4A7C15UL);
+
     // multiply-xorshift over the prefix, the length and (for longer keys) the rest, 8 bytes at a time
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static int Hash(ulong prefix, ReadOnlySpan<byte> key)
@@ -155,6 +190,12 @@ public sealed class ByteSequenceMap
             for (int b = n - 1; b >= 0; b--) chunk = (chunk << 8) | key[i + b];
             h = (h ^ chunk) * 0xBF58476D1CE4E5B9UL;
         }
+        return Finish(h);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int Finish(ulong h)
+    {
         h ^= h >> 29;
         h *= 0x94D049BB133111EBUL;
         h ^= h >> 32;

@@ -17,7 +17,7 @@ public readonly struct RankByBytesRule(ByteSequenceMap ranks) : IMergeRule
 {
     public bool TryMerge(ReadOnlySpan<byte> piece, int leftStart, int rightEnd, int leftId, int rightId, out int rank, out int mergedId)
     {
-        rank = mergedId = ranks.Get(piece[leftStart..rightEnd]);
+        rank = mergedId = ranks.GetDirect(piece[leftStart..rightEnd]);
         return rank >= 0;
     }
 }
