@@ -13,6 +13,8 @@ public sealed class MimeBundle : Dictionary<string, string>
 
     public MimeBundle() : base(StringComparer.Ordinal) { }
 
+    public MimeBundle(IDictionary<string, string> copy) : base(copy, StringComparer.Ordinal) { }
+
     /// <summary>True for mime types whose data nbformat stores as JSON rather than a string.</summary>
     public static bool IsJson(string mimeType) =>
         mimeType == "application/json" || mimeType.EndsWith("+json", StringComparison.Ordinal);
