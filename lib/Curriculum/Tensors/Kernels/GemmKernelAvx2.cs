@@ -6,12 +6,13 @@ namespace Curriculum.Tensors.Kernels;
 
 /// <summary>
 /// 6x16 micro-kernel with Vector256 and FMA3: acc(6,16) = sum over p of a[p,0..6) outer b[p,0..16), k ascending;
-/// then C = alpha*acc (beta = 0) or C = fma(acc, alpha, beta*C). Packed a is (kc,6), packed b is (kc,16).
+/// then C = alpha*acc (beta = 0) or C = fma(acc, alpha, beta*C). Element (r,p) of the A strip is a[r*rs + p*ps] (packed: rs 1, ps 6; rows of a row-major A: rs lda, ps 1); packed b is (kc,16).
 /// </summary>
 static unsafe class GemmKernelAvx2
 {
-    public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Run(int kc, float* a, nint rs, nint ps, float* b, float* c, nint ldc, float alpha, float beta)
     {
+        nint r1 = 1 * rs, r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs;
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
@@ -20,17 +21,17 @@ static unsafe class GemmKernelAvx2
             var b1 = Vector256.Load(b + 8);
             var av = Vector256.Create(a[0]);
             c00 = Fma.MultiplyAdd(av, b0, c00); c01 = Fma.MultiplyAdd(av, b1, c01);
-            av = Vector256.Create(a[1]);
+            av = Vector256.Create(a[r1]);
             c10 = Fma.MultiplyAdd(av, b0, c10); c11 = Fma.MultiplyAdd(av, b1, c11);
-            av = Vector256.Create(a[2]);
+            av = Vector256.Create(a[r2]);
             c20 = Fma.MultiplyAdd(av, b0, c20); c21 = Fma.MultiplyAdd(av, b1, c21);
-            av = Vector256.Create(a[3]);
+            av = Vector256.Create(a[r3]);
             c30 = Fma.MultiplyAdd(av, b0, c30); c31 = Fma.MultiplyAdd(av, b1, c31);
-            av = Vector256.Create(a[4]);
+            av = Vector256.Create(a[r4]);
             c40 = Fma.MultiplyAdd(av, b0, c40); c41 = Fma.MultiplyAdd(av, b1, c41);
-            av = Vector256.Create(a[5]);
+            av = Vector256.Create(a[r5]);
             c50 = Fma.MultiplyAdd(av, b0, c50); c51 = Fma.MultiplyAdd(av, b1, c51);
-            a += 6;
+            a += ps;
             b += 16;
         }
         var va = Vector256.Create(alpha);

@@ -6,12 +6,13 @@ namespace Curriculum.Tensors.Kernels;
 
 /// <summary>
 /// 6x32 micro-kernel: acc(6,32) = sum over p of a[p,0..6) outer b[p,0..32), k ascending, one FMA per term;
-/// then C = alpha*acc (beta = 0) or C = fma(acc, alpha, beta*C). Packed a is (kc,6), packed b is (kc,32).
+/// then C = alpha*acc (beta = 0) or C = fma(acc, alpha, beta*C). Element (r,p) of the A strip is a[r*rs + p*ps] (packed: rs 1, ps 6; rows of a row-major A: rs lda, ps 1); packed b is (kc,32).
 /// </summary>
 static unsafe class GemmKernelAvx512
 {
-    public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Run(int kc, float* a, nint rs, nint ps, float* b, float* c, nint ldc, float alpha, float beta)
     {
+        nint r1 = 1 * rs, r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs;
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
@@ -20,17 +21,17 @@ static unsafe class GemmKernelAvx512
             var b1 = Vector512.Load(b + 16);
             var av = Vector512.Create(a[0]);
             c00 = Avx512F.FusedMultiplyAdd(av, b0, c00); c01 = Avx512F.FusedMultiplyAdd(av, b1, c01);
-            av = Vector512.Create(a[1]);
+            av = Vector512.Create(a[r1]);
             c10 = Avx512F.FusedMultiplyAdd(av, b0, c10); c11 = Avx512F.FusedMultiplyAdd(av, b1, c11);
-            av = Vector512.Create(a[2]);
+            av = Vector512.Create(a[r2]);
             c20 = Avx512F.FusedMultiplyAdd(av, b0, c20); c21 = Avx512F.FusedMultiplyAdd(av, b1, c21);
-            av = Vector512.Create(a[3]);
+            av = Vector512.Create(a[r3]);
             c30 = Avx512F.FusedMultiplyAdd(av, b0, c30); c31 = Avx512F.FusedMultiplyAdd(av, b1, c31);
-            av = Vector512.Create(a[4]);
+            av = Vector512.Create(a[r4]);
             c40 = Avx512F.FusedMultiplyAdd(av, b0, c40); c41 = Avx512F.FusedMultiplyAdd(av, b1, c41);
-            av = Vector512.Create(a[5]);
+            av = Vector512.Create(a[r5]);
             c50 = Avx512F.FusedMultiplyAdd(av, b0, c50); c51 = Avx512F.FusedMultiplyAdd(av, b1, c51);
-            a += 6;
+            a += ps;
             b += 32;
         }
         var va = Vector512.Create(alpha);

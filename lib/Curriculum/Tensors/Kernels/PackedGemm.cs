@@ -12,7 +12,7 @@ static unsafe class PackedGemm
     {
         var ws = GemmWorkspace.Current;
         int mr = GemmMicroKernels.Rows(kernel), nr = GemmMicroKernels.Columns(kernel);
-        delegate*<int, float*, float*, float*, nint, float, float, void> run = kernel switch
+        delegate*<int, float*, nint, nint, float*, float*, nint, float, float, void> run = kernel switch
         {
             GemmMicroKernel.Avx512 => &GemmKernelAvx512.Run,
             GemmMicroKernel.Avx2 => &GemmKernelAvx2.Run,
@@ -31,7 +31,11 @@ static unsafe class PackedGemm
                 for (int ic = 0; ic < m; ic += GemmBlocking.MC)
                 {
                     int mc = Math.Min(GemmBlocking.MC, m - ic);
-                    GemmPacking.PackA(transA, a, lda, ic, pc, mc, kc, mr, ws.A);
+                    // A row-major: the kernel reads whole MR-row strips in place (no copy to amortise when N is
+                    // small, e.g. dX = dY W with K = vocabulary); only a ragged last strip is packed.
+                    // A transposed: packed, so the kernel broadcasts from one contiguous strip.
+                    if (transA) GemmPacking.PackA(true, a, lda, ic, pc, mc, kc, mr, ws.A);
+                    else if (mc % mr != 0) GemmPacking.PackA(false, a, lda, ic + mc - mc % mr, pc, mc % mr, kc, mr, ws.A);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int cols = Math.Min(nr, nc - jr);
@@ -39,16 +43,19 @@ static unsafe class PackedGemm
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int rows = Math.Min(mr, mc - ir);
-                            float* pa = ws.A + (nint)ir * kc;
+                            float* pa = ws.A;
+                            nint rs = 1, ps = mr;
+                            if (transA) pa = ws.A + (nint)ir * kc;
+                            else if (rows == mr) { pa = a + (nint)(ic + ir) * lda + pc; rs = lda; ps = 1; }
                             float* cc = c + (nint)(ic + ir) * ldc + jc + jr;
                             if (rows == mr && cols == nr)
                             {
-                                run(kc, pa, pb, cc, ldc, alpha, blockBeta);
+                                run(kc, pa, rs, ps, pb, cc, ldc, alpha, blockBeta);
                                 continue;
                             }
                             // Ragged edge: the same kernel into a scratch tile (alpha 1, beta 0 keep the raw
                             // sums exactly), then the kernels' own final update on the valid part.
-                            run(kc, pa, pb, tile, nr, 1f, 0f);
+                            run(kc, pa, rs, ps, pb, tile, nr, 1f, 0f);
                             for (int i = 0; i < rows; i++)
                                 for (int j = 0; j < cols; j++)
                                     cc[(nint)i * ldc + j] = GemmKernelScalar.Combine(tile[i * nr + j], alpha, blockBeta, cc[(nint)i * ldc + j]);
