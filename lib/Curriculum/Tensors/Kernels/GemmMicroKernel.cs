@@ -6,7 +6,7 @@ namespace Curriculum.Tensors.Kernels;
 /// <summary>The register-blocked inner kernels of the packed matrix product, by instruction set.</summary>
 enum GemmMicroKernel
 {
-    /// <summary>6x32 tile, 12 Vector512 accumulators, AVX-512F fused multiply-add.</summary>
+    /// <summary>8x32 tile, 16 Vector512 accumulators, AVX-512F fused multiply-add.</summary>
     Avx512,
     /// <summary>6x16 tile, 12 Vector256 accumulators, FMA3 (AVX2-era x64 CPUs).</summary>
     Avx2,
@@ -36,8 +36,8 @@ static class GemmMicroKernels
     /// <summary>Rows of C per tile (MR).</summary>
     public static int Rows(GemmMicroKernel kernel) => kernel switch
     {
-        GemmMicroKernel.Avx512 or GemmMicroKernel.Avx2 => 6,
-        GemmMicroKernel.AdvSimd => 8,
+        GemmMicroKernel.Avx2 => 6,
+        GemmMicroKernel.Avx512 or GemmMicroKernel.AdvSimd => 8,
         _ => 4,
     };
 
