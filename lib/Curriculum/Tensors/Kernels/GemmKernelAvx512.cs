@@ -12,6 +12,7 @@ namespace Curriculum.Tensors.Kernels;
 /// </summary>
 static unsafe class GemmKernelAvx512
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // fully optimised from the first call, no tier-0
     public static void Run(int kc, float* a, nint rs, nint ps, float* b, float* c, nint ldc, float alpha, float beta)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Curriculum.Tensors.Kernels;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace Curriculum.Tensors.Kernels;
 /// </summary>
 static unsafe class GemmKernelScalar
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // fully optimised from the first call, no tier-0
     public static void Run(int kc, float* a, nint rs, nint ps, float* b, float* c, nint ldc, float alpha, float beta)
     {
         nint r1 = 1 * rs, r2 = 2 * rs, r3 = 3 * rs;

@@ -12,6 +12,7 @@ namespace Curriculum.Tensors.Kernels;
 static unsafe class GemmPacking
 {
     /// <summary>Packs op(A)[i0..i0+mc, p0..p0+kc); op(A)[i,p] = transA ? a[p*lda+i] : a[i*lda+p].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // fully optimised from the first call, no tier-0
     public static void PackA(bool transA, float* a, nint lda, int i0, int p0, int mc, int kc, int mr, float* dst)
     {
         for (int s = 0; s < mc; s += mr, dst += mr * kc)
@@ -51,6 +52,7 @@ static unsafe class GemmPacking
     }
 
     /// <summary>Packs op(B)[p0..p0+kc, j0..j0+nc); op(B)[p,j] = transB ? b[j*ldb+p] : b[p*ldb+j].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // fully optimised from the first call, no tier-0
     public static void PackB(bool transB, float* b, nint ldb, int p0, int j0, int kc, int nc, int nr, float* dst)
     {
         for (int t = 0; t < nc; t += nr, dst += nr * kc)

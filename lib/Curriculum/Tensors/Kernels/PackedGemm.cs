@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Curriculum.Tensors.Kernels;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace Curriculum.Tensors.Kernels;
 /// </summary>
 static unsafe class PackedGemm
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // fully optimised from the first call, no tier-0
     public static void Run(GemmMicroKernel kernel, bool transA, bool transB, int m, int n, int k,
         float alpha, float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
     {
