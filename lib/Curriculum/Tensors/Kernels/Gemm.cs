@@ -12,8 +12,12 @@ namespace Curriculum.Tensors.Kernels;
 /// </summary>
 public static unsafe class Gemm
 {
-    /// <summary>Below this many flops (2*M*N*K) one thread does the whole product: waking others costs more.</summary>
+    /// <summary>Below this many flops (2*M*N*K) one thread does the whole product (waking others costs more);
+    /// also the least work in one shared piece.</summary>
     const long ParallelMinFlops = 2_000_000;
+
+    /// <summary>Pieces of work per thread when a product is shared: more balance the load, fewer pack less twice.</summary>
+    const int PiecesPerThread = 4;
 
     /// <summary>The micro-kernel this CPU runs, with its tile (MR x NR), e.g. "avx512-6x32".</summary>
     public static string KernelName => GemmMicroKernels.Best.ToString().ToLowerInvariant() + "-"
@@ -63,7 +67,7 @@ public static unsafe class Gemm
             }
             // Many products: contiguous runs of whole products per thread, each on one thread.
             nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
-            int pieces = Math.Min(threads, batch);
+            int pieces = Math.Min(PiecesPerThread * threads, batch);
             Parallelism.For(pieces, piece =>
             {
                 int first = (int)((long)batch * piece / pieces), end = (int)((long)batch * (piece + 1) / pieces);
@@ -86,7 +90,12 @@ public static unsafe class Gemm
         int mr = GemmMicroKernels.Rows(kernel), nr = GemmMicroKernels.Columns(kernel);
         int rowTiles = (m + mr - 1) / mr, colTiles = (n + nr - 1) / nr;
         bool splitRows = rowTiles >= colTiles;
-        int pieces = 2L * m * n * k < ParallelMinFlops ? 1 : Math.Min(threads, splitRows ? rowTiles : colTiles);
+        // A few pieces per thread, each worth at least ParallelMinFlops, so a thread slowed by other work on its
+        // core hands its share to the others (Parallel.For deals pieces out as threads free up).
+        long flops = 2L * m * n * k;
+        int pieces = (int)Math.Min(Math.Min(splitRows ? rowTiles : colTiles, PiecesPerThread * (long)threads),
+            Math.Max(1, flops / ParallelMinFlops));
+        if (threads == 1) pieces = 1;
         if (pieces == 1)
         {
             PackedGemm.Run(kernel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
