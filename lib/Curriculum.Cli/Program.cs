@@ -5,6 +5,8 @@ using Curriculum.Cli.Commands;
 var root = new RootCommand("Pre-training language models from scratch: run the curriculum's notebooks, "
     + "build the book, train tokenizers, prepare data, pre-train and fine-tune, and benchmark.");
 root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(BookCommand.Create());
+root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 
 return root.Parse(args).Invoke();

@@ -8,6 +8,8 @@ static class BenchCommand
     public static Command Create()
     {
         var bench = new Command("bench", "Measure speed and memory; compare with the reference scripts in ../shared/anchors.");
+        bench.Subcommands.Add(BenchDataCommand.Create());
+        bench.Subcommands.Add(BenchEngineCommand.Create());
         bench.Subcommands.Add(BenchGemmCommand.Create());
         return bench;
     }

@@ -4,7 +4,7 @@ using Curriculum.Notebooks;
 namespace Curriculum.Cli.Commands;
 
 /// <summary>
-/// <c>curriculum run PATH... [--out DIR] [-p NAME=VALUE]... [--cell-timeout SECONDS]</c>: runs notebooks
+/// <c>curriculum run PATH... [--out DIR] [-p NAME=VALUE]... [--cell-timeout SECONDS] [--book DIR]</c>: runs notebooks
 /// headless and writes the executed copies. Exit code 0 all passed, 1 some failed, 2 usage or unreadable input.
 /// </summary>
 static class RunCommand
@@ -30,12 +30,20 @@ static class RunCommand
         {
             Description = "Fail a cell that runs longer than this many seconds (default: no limit).",
         };
+        var book = new Option<string?>("--book")
+        {
+            Description = "Then render everything in --out as an HTML book into this folder (as `curriculum book`).",
+        };
         var command = new Command("run", "Run notebooks headless, in order, and write the executed copies with their outputs.")
         {
-            paths, outDir, parameters, cellTimeout,
+            paths, outDir, parameters, cellTimeout, book,
         };
-        command.SetAction(parse => Run(parse.GetValue(paths)!, parse.GetValue(outDir)!,
-            parse.GetValue(parameters) ?? [], parse.GetValue(cellTimeout)));
+        command.SetAction(parse =>
+        {
+            int exit = Run(parse.GetValue(paths)!, parse.GetValue(outDir)!, parse.GetValue(parameters) ?? [], parse.GetValue(cellTimeout));
+            if (exit == 2 || parse.GetValue(book) is not { } bookDir) return exit;
+            return Math.Max(exit, BookCommand.Run(parse.GetValue(outDir)!, bookDir, null, BookBuilder.DefaultTitle));
+        });
         return command;
     }
 

@@ -33,7 +33,7 @@ public static class NotebookExecutor
 
         var recorder = new CellRecorder();
         using var cancellation = new CancellationTokenSource();
-        var globals = new NotebookGlobals(recorder, cancellation.Token, directory);
+        var globals = new NotebookGlobals(recorder, cancellation.Token);
         var scriptOptions = ScriptOptions.Default
             .AddReferences(typeof(NotebookGlobals).Assembly, typeof(Enumerable).Assembly, typeof(Console).Assembly,
                 typeof(System.Text.Json.JsonSerializer).Assembly, typeof(JsonNode).Assembly, typeof(Stopwatch).Assembly,
@@ -52,68 +52,78 @@ public static class NotebookExecutor
         ScriptState<object>? state = null;
         int executionCount = 0;
         (int Cell, int? Line, string Message)? failure = null;
-        for (int i = 0; i < doc.Cells.Count && failure == null; i++)
+        // Like .NET Interactive, cells run in the notebook's folder (process-wide: one notebook at a time).
+        string previousDirectory = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = directory;
+        try
         {
-            var cell = doc.Cells[i];
-            if (cell.Kind != CellKind.Code) continue;
-            int number = i + 1;
-            cell.ExecutionCount = ++executionCount;
-            var cellClock = Stopwatch.StartNew();
-            try
+            for (int i = 0; i < doc.Cells.Count && failure == null; i++)
             {
-                var code = CellCode.Prepare(cell);
-                if (code.Html != null)
-                    recorder.Add(new DisplayDataOutput(new MimeBundle { [MimeBundle.Html] = code.Html, [MimeBundle.PlainText] = code.Html }));
-                else if (code.CSharp.Trim().Length > 0)
+                var cell = doc.Cells[i];
+                if (cell.Kind != CellKind.Code) continue;
+                int number = i + 1;
+                cell.ExecutionCount = ++executionCount;
+                var cellClock = Stopwatch.StartNew();
+                try
                 {
-                    string cellFile = Path.Combine(directory, $"{Path.GetFileName(path)}.cell{number}.csx");
-                    var cellOptions = scriptOptions.WithFilePath(cellFile);
-                    var run = Task.Run(async () =>
+                    var code = CellCode.Prepare(cell);
+                    if (code.Html != null)
+                        recorder.Add(new DisplayDataOutput(new MimeBundle { [MimeBundle.Html] = code.Html, [MimeBundle.PlainText] = code.Html }));
+                    else if (code.CSharp.Trim().Length > 0)
                     {
-                        ConsoleRouter.RouteTo(recorder);
-                        return state == null
-                            ? await CSharpScript.Create(code.CSharp, cellOptions, typeof(NotebookGlobals))
-                                .RunAsync(globals, _ => true, cancellation.Token)
-                            : await state.ContinueWithAsync(code.CSharp, cellOptions, _ => true, cancellation.Token);
-                    });
-                    if (options.CellTimeout is { } limit && await Task.WhenAny(run, Task.Delay(limit)) != run)
-                    {
-                        cancellation.Cancel();
-                        throw new CellTimeoutException(limit);
+                        string cellFile = Path.Combine(directory, $"{Path.GetFileName(path)}.cell{number}.csx");
+                        var cellOptions = scriptOptions.WithFilePath(cellFile);
+                        var run = Task.Run(async () =>
+                        {
+                            ConsoleRouter.RouteTo(recorder);
+                            return state == null
+                                ? await CSharpScript.Create(code.CSharp, cellOptions, typeof(NotebookGlobals))
+                                    .RunAsync(globals, _ => true, cancellation.Token)
+                                : await state.ContinueWithAsync(code.CSharp, cellOptions, _ => true, cancellation.Token);
+                        });
+                        if (options.CellTimeout is { } limit && await Task.WhenAny(run, Task.Delay(limit)) != run)
+                        {
+                            cancellation.Cancel();
+                            throw new CellTimeoutException(limit);
+                        }
+                        state = await run;
+                        if (state.Exception != null)
+                        {
+                            int? line = CellLine(state.Exception, cellFile);
+                            recorder.Add(ErrorOf(state.Exception, number, line, cellFile));
+                            failure = (number, line, $"{state.Exception.GetType().Name}: {state.Exception.Message}");
+                        }
+                        else if (state.ReturnValue != null)
+                            recorder.Add(new ExecuteResultOutput(executionCount, ValueFormatter.Format(state.ReturnValue)));
                     }
-                    state = await run;
-                    if (state.Exception != null)
-                    {
-                        int? line = CellLine(state.Exception, cellFile);
-                        recorder.Add(ErrorOf(state.Exception, number, line, cellFile));
-                        failure = (number, line, $"{state.Exception.GetType().Name}: {state.Exception.Message}");
-                    }
-                    else if (state.ReturnValue != null)
-                        recorder.Add(new ExecuteResultOutput(executionCount, ValueFormatter.Format(state.ReturnValue)));
                 }
+                catch (CompilationErrorException e)
+                {
+                    var d = e.Diagnostics.First(x => x.Severity == DiagnosticSeverity.Error);
+                    int line = d.Location.GetLineSpan().StartLinePosition.Line + 1;
+                    string message = $"{d.Id}: {d.GetMessage(CultureInfo.InvariantCulture)}";
+                    var all = e.Diagnostics.Where(x => x.Severity == DiagnosticSeverity.Error)
+                        .Select(x => $"cell {number}, line {x.Location.GetLineSpan().StartLinePosition.Line + 1}: {x.Id}: {x.GetMessage(CultureInfo.InvariantCulture)}");
+                    recorder.Add(new ErrorOutput("CompilationError", message, all.ToList()));
+                    failure = (number, line, message);
+                }
+                catch (Exception e) when (e is CellTimeoutException or NotebookCellException)
+                {
+                    int? line = (e as NotebookCellException)?.Line;
+                    recorder.Add(new ErrorOutput(e.GetType().Name, e.Message, [$"cell {number}{(line is { } l ? $", line {l}" : "")}: {e.Message}"]));
+                    failure = (number, line, e.Message);
+                }
+                finally
+                {
+                    ConsoleRouter.RouteTo(null);
+                }
+                cell.Outputs.AddRange(recorder.Take());
+                cell.Metadata["curriculum"] = new JsonObject { ["duration_s"] = Math.Round(cellClock.Elapsed.TotalSeconds, 3) };
             }
-            catch (CompilationErrorException e)
-            {
-                var d = e.Diagnostics.First(x => x.Severity == DiagnosticSeverity.Error);
-                int line = d.Location.GetLineSpan().StartLinePosition.Line + 1;
-                string message = $"{d.Id}: {d.GetMessage(CultureInfo.InvariantCulture)}";
-                var all = e.Diagnostics.Where(x => x.Severity == DiagnosticSeverity.Error)
-                    .Select(x => $"cell {number}, line {x.Location.GetLineSpan().StartLinePosition.Line + 1}: {x.Id}: {x.GetMessage(CultureInfo.InvariantCulture)}");
-                recorder.Add(new ErrorOutput("CompilationError", message, all.ToList()));
-                failure = (number, line, message);
-            }
-            catch (Exception e) when (e is CellTimeoutException or NotebookCellException)
-            {
-                int? line = (e as NotebookCellException)?.Line;
-                recorder.Add(new ErrorOutput(e.GetType().Name, e.Message, [$"cell {number}{(line is { } l ? $", line {l}" : "")}: {e.Message}"]));
-                failure = (number, line, e.Message);
-            }
-            finally
-            {
-                ConsoleRouter.RouteTo(null);
-            }
-            cell.Outputs.AddRange(recorder.Take());
-            cell.Metadata["curriculum"] = new JsonObject { ["duration_s"] = Math.Round(cellClock.Elapsed.TotalSeconds, 3) };
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previousDirectory;
         }
 
         doc.Metadata["curriculum"] = new JsonObject

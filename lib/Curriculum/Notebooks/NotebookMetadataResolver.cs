@@ -22,7 +22,7 @@ sealed class NotebookMetadataResolver(string notebookDirectory) : MetadataRefere
     {
         if (string.Equals(Path.GetFileName(reference), Path.GetFileName(Library.Location), StringComparison.OrdinalIgnoreCase))
             return ImmutableArray.Create(MetadataReference.CreateFromFile(Library.Location, properties));
-        return _inner.ResolveReference(reference, notebookDirectory, properties);
+        return _inner.ResolveReference(reference, baseFilePath: null, properties); // null: relative to the base directory
     }
 
     public override bool ResolveMissingAssemblies => _inner.ResolveMissingAssemblies;

@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CSharp;
 
 namespace Curriculum.Tests.Notebooks;
 
+[Collection(ProcessStateCollection.Name)]
 public class NotebookExecutorTests
 {
     static NotebookRunResult Run(string path, NotebookRunOptions? options = null) =>

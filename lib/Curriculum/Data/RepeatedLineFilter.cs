@@ -1,0 +1,31 @@
+namespace Curriculum.Data;
+
+/// <summary>Gopher's repetition rule (Rae et al. 2021, appendix A, table A1): remove a document when
+/// more than 30% of its non-empty lines are repeats of an earlier line, or when those repeated lines
+/// hold more than 20% of its characters. Catches boilerplate, list spam and "buy now" blocks.</summary>
+public sealed class RepeatedLineFilter(double maxDuplicateLineFraction = 0.30, double maxDuplicateCharFraction = 0.20) : TextFilter
+{
+    public override string Name => "repeated-lines";
+
+    public override FilterOutcome Apply(string text)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int lines = 0, dupLines = 0;
+        long chars = 0, dupChars = 0;
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0) continue;
+            lines++;
+            chars += line.Length;
+            if (!seen.Add(line)) { dupLines++; dupChars += line.Length; }
+        }
+        if (lines < 2 || dupLines == 0) return FilterOutcome.Keep(text);
+        double lineFraction = (double)dupLines / lines, charFraction = (double)dupChars / chars;
+        if (lineFraction > maxDuplicateLineFraction)
+            return FilterOutcome.Remove("repeated lines", $"{dupLines} of {lines} lines repeat ({lineFraction:P0} > {maxDuplicateLineFraction:P0})");
+        if (charFraction > maxDuplicateCharFraction)
+            return FilterOutcome.Remove("repeated lines", $"repeated lines hold {charFraction:P0} of chars > {maxDuplicateCharFraction:P0}");
+        return FilterOutcome.Keep(text);
+    }
+}
