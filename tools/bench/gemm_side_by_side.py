@@ -10,7 +10,7 @@ per-head products ((B*H) = 64 matrices of T x T x d_head).
 
 Usage (from the repository root, after `dotnet build lib/Curriculum.Cli -c Release`):
   /usr/bin/python3 tools/bench/gemm_side_by_side.py [--threads 1 2] [--rounds 3]
-CURRICULUM overrides the command that runs the CLI (default: dotnet lib/Curriculum.Cli/bin/Release/net10.0/curriculum.dll).
+CURRICULUM overrides the command that runs the CLI (default: dotnet lib/Curriculum.Cli/bin/Release/net10.0/Curriculum.Cli.dll).
 """
 import argparse, json, os, shlex, subprocess
 
@@ -48,7 +48,7 @@ def main():
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--rounds", type=int, default=3)
     a = ap.parse_args()
-    cli = shlex.split(os.environ.get("CURRICULUM", "dotnet lib/Curriculum.Cli/bin/Release/net10.0/curriculum.dll"))
+    cli = shlex.split(os.environ.get("CURRICULUM", "dotnet lib/Curriculum.Cli/bin/Release/net10.0/Curriculum.Cli.dll"))
     here = os.path.dirname(os.path.abspath(__file__))
     print("| shape | m x n x k (trans, batch) | threads | curriculum GFLOP/s | PyTorch GFLOP/s | ratio |")
     print("|---|---|---|---|---|---|")
