@@ -19,7 +19,7 @@ public static unsafe class Gemm
     /// <summary>Pieces of work per thread when a product is shared: more balance the load, fewer pack less twice.</summary>
     const int PiecesPerThread = 4;
 
-    /// <summary>The micro-kernel this CPU runs, with its tile (MR x NR), e.g. "avx512-6x32".</summary>
+    /// <summary>The micro-kernel this CPU runs, with its tile (MR x NR), e.g. "avx512-8x32".</summary>
     public static string KernelName => GemmMicroKernels.Best.ToString().ToLowerInvariant() + "-"
         + GemmMicroKernels.Rows(GemmMicroKernels.Best) + "x" + GemmMicroKernels.Columns(GemmMicroKernels.Best);
 
@@ -65,7 +65,7 @@ public static unsafe class Gemm
                         pb + (nint)i * strideB, ldb, beta, pc + (nint)i * strideC, ldc);
                 return;
             }
-            // Many products: contiguous runs of whole products per thread, each on one thread.
+            // Many products: contiguous runs of whole products per piece, each piece on one thread.
             nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
             int pieces = Math.Min(PiecesPerThread * threads, batch);
             Parallelism.For(pieces, piece =>
@@ -101,7 +101,7 @@ public static unsafe class Gemm
             PackedGemm.Run(kernel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
-        // Whole micro-tiles of rows (or columns) per thread; each thread packs what it reads.
+        // Whole micro-tiles of rows (or columns) per piece; each piece packs what it reads.
         nint ia = (nint)a, ib = (nint)b, ic = (nint)c;
         Parallelism.For(pieces, piece =>
         {
