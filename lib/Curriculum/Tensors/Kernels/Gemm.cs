@@ -65,17 +65,25 @@ public static unsafe class Gemm
                         pb + (nint)i * strideB, ldb, beta, pc + (nint)i * strideC, ldc);
                 return;
             }
-            // Many products: contiguous runs of whole products per piece, each piece on one thread.
-            nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
-            int pieces = Math.Min(PiecesPerThread * threads, batch);
-            Parallelism.For(pieces, piece =>
-            {
-                int first = (int)((long)batch * piece / pieces), end = (int)((long)batch * (piece + 1) / pieces);
-                for (int i = first; i < end; i++)
-                    Product(kernel, 1, transA, transB, m, n, k, alpha, (float*)ia + (nint)i * strideA, lda,
-                        (float*)ib + (nint)i * strideB, ldb, beta, (float*)ic + (nint)i * strideC, ldc);
-            });
+            BatchedShared(kernel, Math.Min(PiecesPerThread * threads, batch), batch, transA, transB, m, n, k, alpha,
+                (nint)pa, lda, strideA, (nint)pb, ldb, strideB, beta, (nint)pc, ldc, strideC);
         }
+    }
+
+    /// <summary>
+    /// Many products: contiguous runs of whole products per piece, each piece on one thread. (Its own method,
+    /// so that only the shared path allocates the closure.)
+    /// </summary>
+    static void BatchedShared(GemmMicroKernel kernel, int pieces, int batch, bool transA, bool transB, int m, int n, int k,
+        float alpha, nint a, int lda, int strideA, nint b, int ldb, int strideB, float beta, nint c, int ldc, int strideC)
+    {
+        Parallelism.For(pieces, piece =>
+        {
+            int first = (int)((long)batch * piece / pieces), end = (int)((long)batch * (piece + 1) / pieces);
+            for (int i = first; i < end; i++)
+                Product(kernel, 1, transA, transB, m, n, k, alpha, (float*)a + (nint)i * strideA, lda,
+                    (float*)b + (nint)i * strideB, ldb, beta, (float*)c + (nint)i * strideC, ldc);
+        });
     }
 
     /// <summary>One product on up to <paramref name="threads"/> threads; m, n &gt; 0.</summary>
@@ -101,14 +109,23 @@ public static unsafe class Gemm
             PackedGemm.Run(kernel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
-        // Whole micro-tiles of rows (or columns) per piece; each piece packs what it reads.
-        nint ia = (nint)a, ib = (nint)b, ic = (nint)c;
+        ProductShared(kernel, pieces, splitRows, splitRows ? rowTiles : colTiles, splitRows ? mr : nr, transA, transB,
+            m, n, k, alpha, (nint)a, lda, (nint)b, ldb, beta, (nint)c, ldc);
+    }
+
+    /// <summary>
+    /// One product in pieces of whole micro-tiles of rows (or columns), each piece packing what it reads.
+    /// (Its own method, so that only the shared path allocates the closure.)
+    /// </summary>
+    static void ProductShared(GemmMicroKernel kernel, int pieces, bool splitRows, int tiles, int unit, bool transA, bool transB,
+        int m, int n, int k, float alpha, nint a, nint lda, nint b, nint ldb, float beta, nint c, nint ldc)
+    {
         Parallelism.For(pieces, piece =>
         {
-            int tiles = splitRows ? rowTiles : colTiles, unit = splitRows ? mr : nr, extent = splitRows ? m : n;
+            int extent = splitRows ? m : n;
             int start = (int)((long)tiles * piece / pieces) * unit;
             int end = Math.Min(extent, (int)((long)tiles * (piece + 1) / pieces) * unit);
-            float* pa = (float*)ia, pb = (float*)ib, pc = (float*)ic;
+            float* pa = (float*)a, pb = (float*)b, pc = (float*)c;
             if (splitRows)
                 PackedGemm.Run(kernel, transA, transB, end - start, n, k, alpha,
                     transA ? pa + start : pa + start * lda, lda, pb, ldb, beta, pc + start * ldc, ldc);
