@@ -12,9 +12,11 @@ namespace Curriculum.Tensors.Kernels;
 /// </summary>
 public static unsafe class Gemm
 {
-    /// <summary>Below this many flops (2*M*N*K) one thread does the whole product (waking others costs more);
-    /// also the least work in one shared piece.</summary>
-    const long ParallelMinFlops = 2_000_000;
+    /// <summary>
+    /// The least work (flops, 2*M*N*K) worth a piece of its own, about 40 us here: waking a worker costs
+    /// microseconds on an idle machine and much more on a busy one, so smaller products stay on one thread.
+    /// </summary>
+    const long ParallelMinFlops = 4_000_000;
 
     /// <summary>Pieces of work per thread when a product is shared: more balance the load, fewer pack less twice.</summary>
     const int PiecesPerThread = 4;
@@ -57,15 +59,18 @@ public static unsafe class Gemm
         int threads = Parallelism.MaxThreads;
         fixed (float* pa = a, pb = b, pc = c)
         {
-            if (threads == 1 || batch == 1 || batch < threads && 2L * m * n * k >= ParallelMinFlops)
+            long total = 2L * m * n * k * batch;
+            int pieces = (int)Math.Min(Math.Min(PiecesPerThread * (long)threads, batch), total / ParallelMinFlops);
+            if (threads == 1 || batch == 1 || pieces < 2 || batch < threads && 2L * m * n * k >= ParallelMinFlops)
             {
-                // One thread, or few large products: each shares its own rows/columns between threads.
+                // One thread, too little work to share, or few large products that each share their own
+                // rows/columns between threads.
                 for (int i = 0; i < batch; i++)
                     Product(kernel, threads, transA, transB, m, n, k, alpha, pa + (nint)i * strideA, lda,
                         pb + (nint)i * strideB, ldb, beta, pc + (nint)i * strideC, ldc);
                 return;
             }
-            BatchedShared(kernel, Math.Min(PiecesPerThread * threads, batch), batch, transA, transB, m, n, k, alpha,
+            BatchedShared(kernel, pieces, batch, transA, transB, m, n, k, alpha,
                 (nint)pa, lda, strideA, (nint)pb, ldb, strideB, beta, (nint)pc, ldc, strideC);
         }
     }
