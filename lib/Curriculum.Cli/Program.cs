@@ -8,5 +8,6 @@ root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(BookCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(TokenizerCommand.Create());
 
 return root.Parse(args).Invoke();

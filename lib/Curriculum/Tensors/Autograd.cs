@@ -72,7 +72,7 @@ public static class Autograd
             t.Grad ??= Tensor.Zeros(t.ShapeArray);
             return t.Grad.Data;
         }
-        return t.PendingGrad ??= GradientPool.RentZeroed(t.Numel);
+        return t.PendingGrad ??= BufferPool.RentZeroed(t.Numel);
     }
 
     /// <summary>Adds <paramref name="g"/> to the gradient of <paramref name="t"/>, taking the array itself when it has none yet.</summary>
@@ -130,7 +130,7 @@ public static class Autograd
                 _lastTaken = null;
                 node.Backward(g);
                 // Nothing keeps an output's gradient once its node has run, unless an input adopted the array.
-                if (!ReferenceEquals(_lastTaken, g)) GradientPool.Return(g);
+                if (!ReferenceEquals(_lastTaken, g)) BufferPool.Return(g);
             }
             node.Release();
         }

@@ -37,7 +37,7 @@ public sealed partial class Tensor
     // ---- creation ----------------------------------------------------------------------------
 
     /// <summary>New tensor with unspecified contents, for ops that overwrite every element.</summary>
-    internal static Tensor Empty(int[] shape) => new(GC.AllocateUninitializedArray<float>(checked((int)Shapes.Numel(shape))), shape);
+    internal static Tensor Empty(int[] shape) => new(BufferPool.Rent(checked((int)Shapes.Numel(shape))), shape);
 
     public static Tensor Zeros(params int[] shape) => new(new float[checked((int)Shapes.Numel(shape))], shape);
     public static Tensor Ones(params int[] shape) => Full(1f, shape);

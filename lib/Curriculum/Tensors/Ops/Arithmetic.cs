@@ -54,44 +54,46 @@ public static partial class F
                 }
             });
         }
-        return Autograd.Record(y, name, [a, b], g =>
+        if (op is BinaryOp.Add or BinaryOp.Sub)
         {
-            var ga = Autograd.GradBuffer(a);
-            var gb = Autograd.GradBuffer(b);
-            switch (op)
+            // The gradient does not depend on the values: this closure keeps neither input's data alive.
+            float sign = op == BinaryOp.Sub ? -1f : 1f;
+            return Autograd.Record(y, name, [a, b], g =>
             {
-                case BinaryOp.Add:
-                    if (ga != null) Broadcasting.SumInto(g, shape, sa, ga);
-                    if (gb != null) Broadcasting.SumInto(g, shape, sb, gb);
-                    break;
-                case BinaryOp.Sub:
-                    if (ga != null) Broadcasting.SumInto(g, shape, sa, ga);
-                    if (gb != null) Broadcasting.SumInto(g, shape, sb, gb, -1f);
-                    break;
-                default:
-                    // d(a*b) = g*b da + g*a db;  d(a/b) = g/b da - g*a/b^2 db
-                    var stA = Shapes.BroadcastStrides(sa, shape);
-                    var stB = Shapes.BroadcastStrides(sb, shape);
-                    int inner = shape.Length == 0 ? 1 : shape[^1];
-                    int ia = stA.Length == 0 ? 0 : stA[^1], ib = stB.Length == 0 ? 0 : stB[^1];
-                    Broadcasting.ForEachRow(shape, stA, stB, (o, oa, ob) =>
-                    {
-                        for (int j = 0; j < inner; j++)
-                        {
-                            float x1 = ad[oa + j * ia], x2 = bd[ob + j * ib], gj = g[o + j];
-                            if (op == BinaryOp.Mul)
-                            {
-                                if (ga != null) ga[oa + j * ia] += gj * x2;
-                                if (gb != null) gb[ob + j * ib] += gj * x1;
-                            }
-                            else
-                            {
-                                if (ga != null) ga[oa + j * ia] += gj / x2;
-                                if (gb != null) gb[ob + j * ib] -= gj * x1 / (x2 * x2);
-                            }
-                        }
-                    });
-                    break;
+                var ga = Autograd.GradBuffer(a);
+                var gb = Autograd.GradBuffer(b);
+                if (ga != null) Broadcasting.SumInto(g, shape, sa, ga);
+                if (gb != null) Broadcasting.SumInto(g, shape, sb, gb, sign);
+            });
+        }
+        return Autograd.Record(y, name, [a, b], g => MulDivBackward(g, a, b, shape, op == BinaryOp.Mul));
+    }
+
+    // d(a*b) = g*b da + g*a db;  d(a/b) = g/b da - g*a/b^2 db, each summed over the broadcast copies.
+    static void MulDivBackward(float[] g, Tensor a, Tensor b, int[] shape, bool mul)
+    {
+        var ga = Autograd.GradBuffer(a);
+        var gb = Autograd.GradBuffer(b);
+        float[] ad = a.Data, bd = b.Data;
+        var stA = Shapes.BroadcastStrides(a.ShapeArray, shape);
+        var stB = Shapes.BroadcastStrides(b.ShapeArray, shape);
+        int inner = shape.Length == 0 ? 1 : shape[^1];
+        int ia = stA.Length == 0 ? 0 : stA[^1], ib = stB.Length == 0 ? 0 : stB[^1];
+        Broadcasting.ForEachRow(shape, stA, stB, (o, oa, ob) =>
+        {
+            for (int j = 0; j < inner; j++)
+            {
+                float x1 = ad[oa + j * ia], x2 = bd[ob + j * ib], gj = g[o + j];
+                if (mul)
+                {
+                    if (ga != null) ga[oa + j * ia] += gj * x2;
+                    if (gb != null) gb[ob + j * ib] += gj * x1;
+                }
+                else
+                {
+                    if (ga != null) ga[oa + j * ia] += gj / x2;
+                    if (gb != null) gb[ob + j * ib] -= gj * x1 / (x2 * x2);
+                }
             }
         });
     }

@@ -125,7 +125,7 @@ public static partial class F
             var gq = Autograd.GradBuffer(q.T);
             var gk = Autograd.GradBuffer(k.T);
             var gv = Autograd.GradBuffer(v.T);
-            var dp = GC.AllocateUninitializedArray<float>(probs.Length);
+            var dp = BufferPool.Rent(probs.Length);
             for (int b = 0; b < n.B; b++)
             {
                 // dP = dO Vᵀ (Tq,Tk);  dV += Pᵀ dO (Tk,Dv)
@@ -157,6 +157,7 @@ public static partial class F
                     Gemm.MultiplyBatched(n.H, true, false, n.Tk, n.D, n.Tq, scale, dp.AsSpan(b * perBatch), n.Tk, tt,
                         qd.AsSpan(q.At(b)), q.RowStride, q.HeadStride, 1f, gk.AsSpan(k.At(b)), k.RowStride, k.HeadStride);
             }
+            BufferPool.Return(dp);
         });
     }
 
