@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Curriculum.Data;
-using SplitMix64 = Curriculum.Objectives.SplitMix64;
 using Curriculum.Tensors;
 
 namespace Curriculum.Training;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Curriculum.NN;
 using Curriculum.Optim;
 using Curriculum.Tensors;
+using Curriculum.Data;
 
 namespace Curriculum.Training;
 
