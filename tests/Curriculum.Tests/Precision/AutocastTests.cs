@@ -210,6 +210,27 @@ public class AutocastTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void EveryOpClassSwitchedToBf16StoresBf16Values()
+    {
+        // A pre-LN block with the residual stream, softmax and layer norm switched to bf16 one at a time: its output (the
+        // residual stream) holds bf16 values exactly when Residual is bf16, and stays within bf16's precision of fp32.
+        var block = new Curriculum.NN.TransformerBlock(32, 4, 64, generator: new Generator(1));
+        var x = Tensor.Randn([2, 8, 32], new Generator(2));
+        var reference = block.Forward(x, isCausal: true).ToArray();
+        foreach (var op in new[] { OpClass.Residual, OpClass.Softmax, OpClass.LayerNorm, OpClass.MatMulInput })
+        {
+            Tensor y;
+            using (Autocast.Enter(PrecisionPolicy.Fp32.With(op, FloatFormat.Bf16))) y = block.Forward(x, isCausal: true);
+            bool allBf16 = y.Data.All(v => v == FloatRounding.Round(v, FloatFormat.Bf16));
+            Assert.Equal(op == OpClass.Residual, allBf16);
+            double maxRel = 0;
+            for (int i = 0; i < y.Numel; i++) maxRel = Math.Max(maxRel, Math.Abs(y.Data[i] - reference[i]) / (Math.Abs(reference[i]) + 1));
+            output.WriteLine($"{op} in bf16: max relative difference {maxRel:G3}");
+            Assert.True(maxRel > 0 && maxRel < 16 * FloatFormatInfo.Bf16.Epsilon, $"{op}: {maxRel}");
+        }
+    }
+
+    [Fact]
     public void Fp32PolicyChangesNothingAndA16BitAccumulatorIsRefused()
     {
         var x = Tensor.Randn([5, 7], new Generator(1));

@@ -23,31 +23,43 @@ public static partial class F
         shape[^1] = n;
         var y = Tensor.Empty(shape);
         float[] ad = Rounding.Copy(a.Data, mm), bd = Rounding.Copy(b.Data, mm);
-        // Both cases as one batched product: a 2-D b is shared by every row block (stride 0), the batch folded into the rows.
-        bool shared = sb.Length == 2;
-        int batch = shared ? 1 : a.Numel / (m * k), rows = shared ? a.Numel / k : m;
-        int strideA = rows * k, strideB = shared ? 0 : k * n, strideY = rows * n;
-        Gemm.MultiplyBatched(batch, false, false, rows, n, k, 1f, ad, k, strideA, bd, n, strideB, 0f, y.Data, n, strideY);
+        bool fp32 = mm == FloatFormat.Fp32;
+        if (sb.Length == 2)
+        {
+            // One product with the batch folded into the rows: (R,K) @ (K,N), R = prod(...)*M.
+            int rows = a.Numel / k;
+            Gemm.Multiply(false, false, rows, n, k, 1f, ad, k, bd, n, 0f, y.Data, n);
+            policy.Round(y.Data, OpClass.MatMulOutput);
+            return Autograd.Record(y, "MatMul", [a, b], g =>
+            {
+                var (ga, gb) = (Autograd.GradBuffer(a), Autograd.GradBuffer(b));
+                if (!fp32) FloatRounding.Round(g, mm);
+                var ta = fp32 || ga == null ? ga : new float[ga.Length];
+                var tb = fp32 || gb == null ? gb : new float[gb.Length];
+                if (ta != null) Gemm.Multiply(false, true, rows, k, n, 1f, g, n, bd, n, 1f, ta, k);   // dA = dY B^T
+                if (tb != null) Gemm.Multiply(true, false, k, n, rows, 1f, ad, k, g, n, 1f, tb, n);   // dB = A^T dY
+                if (!fp32) AddRoundedGradients(ga, ta, gb, tb, mm);
+            });
+        }
+        int batch = a.Numel / (m * k);
+        Gemm.MultiplyBatched(batch, false, false, m, n, k, 1f, ad, k, m * k, bd, n, k * n, 0f, y.Data, n, m * n);
         policy.Round(y.Data, OpClass.MatMulOutput);
         return Autograd.Record(y, "MatMul", [a, b], g =>
         {
-            var ga = Autograd.GradBuffer(a);
-            var gb = Autograd.GradBuffer(b);
-            bool fp32 = mm == FloatFormat.Fp32;
+            var (ga, gb) = (Autograd.GradBuffer(a), Autograd.GradBuffer(b));
             if (!fp32) FloatRounding.Round(g, mm);
-            if (ga != null)   // dA = dY B^T
-            {
-                var t = fp32 ? ga : BufferPool.RentZeroed(ga.Length);
-                Gemm.MultiplyBatched(batch, false, true, rows, k, n, 1f, g, n, strideY, bd, n, strideB, 1f, t, k, strideA);
-                if (!fp32) { Rounding.AddRounded(ga, t, mm); BufferPool.Return(t); }
-            }
-            if (gb != null)   // dB = A^T dY (summed over the batch when b is shared)
-            {
-                var t = fp32 ? gb : new float[gb.Length];
-                if (shared) Gemm.Multiply(true, false, k, n, rows, 1f, ad, k, g, n, 1f, t, n);
-                else Gemm.MultiplyBatched(batch, true, false, k, n, m, 1f, ad, k, strideA, g, n, strideY, 1f, t, n, strideB);
-                if (!fp32) Rounding.AddRounded(gb, t, mm);
-            }
+            var ta = fp32 || ga == null ? ga : new float[ga.Length];
+            var tb = fp32 || gb == null ? gb : new float[gb.Length];
+            if (ta != null) Gemm.MultiplyBatched(batch, false, true, m, k, n, 1f, g, n, m * n, bd, n, k * n, 1f, ta, k, m * k);
+            if (tb != null) Gemm.MultiplyBatched(batch, true, false, k, n, m, 1f, ad, k, m * k, g, n, m * n, 1f, tb, n, k * n);
+            if (!fp32) AddRoundedGradients(ga, ta, gb, tb, mm);
         });
+    }
+
+    // With 16-bit operands the products' gradients were summed into fresh buffers: round them, then accumulate.
+    static void AddRoundedGradients(float[]? ga, float[]? ta, float[]? gb, float[]? tb, FloatFormat format)
+    {
+        if (ga != null && ta != null) Rounding.AddRounded(ga, ta, format);
+        if (gb != null && tb != null) Rounding.AddRounded(gb, tb, format);
     }
 }
