@@ -1,3 +1,4 @@
+using Curriculum.Precision;
 using Curriculum.Tensors.Kernels;
 
 namespace Curriculum.Tensors;
@@ -6,6 +7,9 @@ namespace Curriculum.Tensors;
 /// Scaled dot-product attention, fused: softmax(scale·Q Kᵀ + mask) V per batch and head, with its backward.
 /// Three entry points share one kernel that reads Q, K, V through strides, so heads are never copied out:
 /// PyTorch's (B,H,T,D) layout, heads as channel groups of (B,T,C), and a fused (B,T,3C) QKV projection.
+/// Under <see cref="Autocast"/>: Q, K, V and P enter the two products rounded to <see cref="OpClass.MatMulInput"/>, the
+/// scores are rounded to <see cref="OpClass.MatMulOutput"/> and then <see cref="OpClass.Softmax"/>, the probabilities to
+/// Softmax, the output to MatMulOutput; in backward dO, dP, dS and the gradients of Q, K, V are rounded likewise.
 /// </summary>
 public static partial class F
 {
@@ -87,10 +91,17 @@ public static partial class F
         int tt = n.Tq * n.Tk, perBatch = n.H * tt;
         var probs = new float[n.B * perBatch];           // P (B,H,Tq,Tk), kept for backward
         var y = Tensor.Empty(outShape);
-        float[] qd = q.T.Data, kd = k.T.Data, vd = v.T.Data;
+        var policy = Autocast.Policy;
+        var mm = policy.FormatFor(OpClass.MatMulInput);
+        var sm = policy.FormatFor(OpClass.Softmax);
+        float[] qd = Rounding.Copy(q.T.Data, mm);        // one rounded copy per distinct tensor (SelfAttention: one)
+        float[] kd = ReferenceEquals(k.T, q.T) ? qd : Rounding.Copy(k.T.Data, mm);
+        float[] vd = ReferenceEquals(v.T, q.T) ? qd : ReferenceEquals(v.T, k.T) ? kd : Rounding.Copy(v.T.Data, mm);
         for (int b = 0; b < n.B; b++)                    // S = scale · Q Kᵀ, (Tq,Tk) per head
             Gemm.MultiplyBatched(n.H, false, true, n.Tq, n.Tk, n.D, scale, qd.AsSpan(q.At(b)), q.RowStride, q.HeadStride,
                 kd.AsSpan(k.At(b)), k.RowStride, k.HeadStride, 0f, probs.AsSpan(b * perBatch), n.Tk, tt);
+        policy.Round(probs, OpClass.MatMulOutput);
+        policy.Round(probs, OpClass.Softmax);
         float[]? md = mask?.Data;
         Chunks.For(n.B * n.H * n.Tq, Chunks.RowsPer(n.Tk), (r0, r1) =>
         {
@@ -108,6 +119,7 @@ public static partial class F
                 SoftmaxRow(row);
             }
         });
+        FloatRounding.Round(probs, sm);
         // Dropout on the probabilities: O = (P ∘ M) V, M from the generator in order.
         float[]? dropMask = dropoutP > 0f ? DropoutMask(probs.Length, dropoutP, generator ?? Generator.Default) : null;
         float[] used = probs;
@@ -115,16 +127,25 @@ public static partial class F
         {
             used = GC.AllocateUninitializedArray<float>(probs.Length);
             Elementwise.Mul(probs, dropMask, used);
+            FloatRounding.Round(used, sm);
         }
+        if (mm != sm) used = Rounding.Copy(used, mm);   // P as the P·V operand: a second, cast copy
         var yd = y.Data;
         for (int b = 0; b < n.B; b++)                    // O = P V, (Tq,Dv) per head
             Gemm.MultiplyBatched(n.H, false, false, n.Tq, n.Dv, n.Tk, 1f, used.AsSpan(b * perBatch), n.Tk, tt,
                 vd.AsSpan(v.At(b)), v.RowStride, v.HeadStride, 0f, yd.AsSpan(b * oBatch), oRow, oHead);
+        policy.Round(yd, OpClass.MatMulOutput);
         return Autograd.Record(y, op, inputs, g =>
         {
-            var gq = Autograd.GradBuffer(q.T);
-            var gk = Autograd.GradBuffer(k.T);
-            var gv = Autograd.GradBuffer(v.T);
+            var bq = Autograd.GradBuffer(q.T);
+            var bk = Autograd.GradBuffer(k.T);
+            var bv = Autograd.GradBuffer(v.T);
+            // With 16-bit operands, dQ, dK, dV are summed into zeroed buffers (one per distinct tensor), rounded, then added.
+            bool fp32 = mm == FloatFormat.Fp32;
+            float[]? gq = fp32 || bq == null ? bq : new float[bq.Length];
+            float[]? gk = fp32 || bk == null ? bk : ReferenceEquals(bk, bq) ? gq : new float[bk.Length];
+            float[]? gv = fp32 || bv == null ? bv : ReferenceEquals(bv, bq) ? gq : ReferenceEquals(bv, bk) ? gk : new float[bv.Length];
+            FloatRounding.Round(g, mm);
             var dp = BufferPool.Rent(probs.Length);
             for (int b = 0; b < n.B; b++)
             {
@@ -135,6 +156,7 @@ public static partial class F
                     Gemm.MultiplyBatched(n.H, true, false, n.Tk, n.Dv, n.Tq, 1f, used.AsSpan(b * perBatch), n.Tk, tt,
                         g.AsSpan(b * oBatch), oRow, oHead, 1f, gv.AsSpan(v.At(b)), v.RowStride, v.HeadStride);
             }
+            policy.Round(dp, OpClass.MatMulOutput);
             // dS = P ∘ (dP - Σ_j dP·P) per row (after undoing dropout's mask on dP).
             Chunks.For(n.B * n.H * n.Tq, Chunks.RowsPer(n.Tk), (r0, r1) =>
             {
@@ -147,6 +169,8 @@ public static partial class F
                     for (int j = 0; j < dr.Length; j++) dr[j] = pr[j] * (dr[j] - dot);
                 }
             });
+            FloatRounding.Round(dp, sm);
+            FloatRounding.Round(dp, mm);
             for (int b = 0; b < n.B; b++)
             {
                 // dQ += scale · dS K (Tq,D);  dK += scale · dSᵀ Q (Tk,D)
@@ -158,6 +182,10 @@ public static partial class F
                         qd.AsSpan(q.At(b)), q.RowStride, q.HeadStride, 1f, gk.AsSpan(k.At(b)), k.RowStride, k.HeadStride);
             }
             BufferPool.Return(dp);
+            if (fp32) return;
+            if (gq != null) Rounding.AddRounded(bq!, gq, mm);
+            if (gk != null && gk != gq) Rounding.AddRounded(bk!, gk, mm);
+            if (gv != null && gv != gq && gv != gk) Rounding.AddRounded(bv!, gv, mm);
         });
     }
 

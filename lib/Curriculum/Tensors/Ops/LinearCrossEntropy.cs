@@ -1,3 +1,4 @@
+using Curriculum.Precision;
 using Curriculum.Tensors.Kernels;
 
 namespace Curriculum.Tensors;
@@ -9,12 +10,21 @@ namespace Curriculum.Tensors;
 /// </summary>
 public static partial class F
 {
-    /// <summary>x (...,C), weight (V,C), bias (V) or null, targets (...) -> scalar; options as <see cref="CrossEntropy"/>.</summary>
+    /// <summary>
+    /// x (...,C), weight (V,C), bias (V) or null, targets (...) -> scalar; options as <see cref="CrossEntropy"/>.
+    /// Under <see cref="Autocast"/> the head is a <see cref="Linear"/> (16-bit operands, logits rounded to
+    /// <see cref="OpClass.MatMulOutput"/>), the logits are then rounded to <see cref="OpClass.Loss"/>, and dlogits to
+    /// Loss and then <see cref="OpClass.MatMulInput"/> before the head's backward products.
+    /// </summary>
     public static Tensor LinearCrossEntropy(Tensor x, Tensor weight, Tensor? bias, IntTensor targets, int ignoreIndex = -100,
         float labelSmoothing = 0f, Reduction reduction = Reduction.Mean)
     {
         Tensor logits;
         using (Autograd.NoGrad()) logits = Linear(x, weight, bias);     // (N,V), not recorded
+        var policy = Autocast.Policy;
+        var mm = policy.FormatFor(OpClass.MatMulInput);
+        var lossFormat = policy.FormatFor(OpClass.Loss);
+        FloatRounding.Round(logits.Data, lossFormat);
         int v = weight.ShapeArray[0], c = weight.ShapeArray[1], rows = logits.Numel / v;
         Tensor loss;
         using (Autograd.NoGrad()) loss = CrossEntropy(logits, targets, ignoreIndex, labelSmoothing, reduction);
@@ -44,10 +54,36 @@ public static partial class F
             // dX (N,C) = dlogits W;  dW (V,C) += dlogitsᵀ X;  db += column sums of dlogits.
             var gx = Autograd.GradBuffer(x);
             var gw = Autograd.GradBuffer(weight);
-            if (gx != null) Gemm.Multiply(false, false, rows, c, v, 1f, z, v, weight.Data, c, 1f, gx, c);
-            if (gw != null) Gemm.Multiply(true, false, v, c, rows, 1f, z, v, x.Data, c, 1f, gw, c);
             var gb = bias != null ? Autograd.GradBuffer(bias) : null;
-            if (gb != null) for (int r = 0; r < rows; r++) Elementwise.AddInPlace(gb, z.AsSpan(r * v, v));
+            if (mm == FloatFormat.Fp32 && lossFormat == FloatFormat.Fp32)
+            {
+                if (gx != null) Gemm.Multiply(false, false, rows, c, v, 1f, z, v, weight.Data, c, 1f, gx, c);
+                if (gw != null) Gemm.Multiply(true, false, v, c, rows, 1f, z, v, x.Data, c, 1f, gw, c);
+                if (gb != null) for (int r = 0; r < rows; r++) Elementwise.AddInPlace(gb, z.AsSpan(r * v, v));
+                return;
+            }
+            // The 16-bit operands are rounded again from the unchanged fp32 tensors rather than kept from the forward.
+            FloatRounding.Round(z, lossFormat);
+            FloatRounding.Round(z, mm);
+            if (gx != null)
+            {
+                var tx = BufferPool.Rent(gx.Length);
+                Gemm.Multiply(false, false, rows, c, v, 1f, z, v, Rounding.Copy(weight.Data, mm), c, 0f, tx, c);
+                Rounding.AddRounded(gx, tx, mm);
+                BufferPool.Return(tx);
+            }
+            if (gw != null)
+            {
+                var tw = new float[gw.Length];
+                Gemm.Multiply(true, false, v, c, rows, 1f, z, v, Rounding.Copy(x.Data, mm), c, 0f, tw, c);
+                Rounding.AddRounded(gw, tw, mm);
+            }
+            if (gb != null)
+            {
+                var tb = new float[gb.Length];
+                for (int r = 0; r < rows; r++) Elementwise.AddInPlace(tb, z.AsSpan(r * v, v));
+                Rounding.AddRounded(gb, tb, mm);
+            }
         });
     }
 }
