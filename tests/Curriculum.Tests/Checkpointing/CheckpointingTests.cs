@@ -100,7 +100,9 @@ public class CheckpointingTests(ITestOutputHelper output)
     {
         // y = dropout(x·w) checkpointed: dy/dx against the uncheckpointed op, and the stream continues as without it.
         var w = Tensor.Randn([6, 5], new Generator(1)).RequiresGrad_();
-        Tensor Fn(Tensor[] t) => F.Dropout(F.MatMul(t[0], w), 0.5f, true, null);
+        // A generator of the test's own: Generator.Default is shared with tests running in parallel.
+        var g1 = new Generator(3);
+        Tensor Fn(Tensor[] t) => F.Dropout(F.MatMul(t[0], w), 0.5f, true, g1);
         Tensor Run(bool ckpt, Generator g, out Tensor x)
         {
             x = Tensor.Randn([4, 6], new Generator(2)).RequiresGrad_();
@@ -108,8 +110,6 @@ public class CheckpointingTests(ITestOutputHelper output)
             var y = ckpt ? Checkpoint.Run(Fn, [input], [w], g) : Fn([input]);
             return y;
         }
-        // F.Dropout draws from Generator.Default when given none, so pass it explicitly.
-        var g1 = Generator.Default;
         var start = g1.GetState();
         var y1 = Run(false, g1, out var x1);
         var after1 = g1.GetState();
