@@ -25,7 +25,9 @@ public static class BookBuilder
     {
         if (!Directory.Exists(inputDir)) throw new DirectoryNotFoundException($"{inputDir}: no such folder of executed notebooks.");
         if (!File.Exists(plotlyJs)) throw new FileNotFoundException($"{plotlyJs}: plotly.js not found.", plotlyJs);
-        var files = Directory.EnumerateFiles(inputDir, "*.ipynb").Order(StringComparer.Ordinal).ToList();
+        // Front matter (a name without a chapter number, e.g. environment-check) before the numbered chapters.
+        var files = Directory.EnumerateFiles(inputDir, "*.ipynb")
+            .OrderBy(f => char.IsDigit(Path.GetFileName(f)[0]) ? 1 : 0).ThenBy(f => f, StringComparer.Ordinal).ToList();
         if (files.Count == 0) throw new FileNotFoundException($"{inputDir}: no .ipynb notebooks to put in the book.");
 
         var chapters = files.Select(f =>

@@ -85,6 +85,15 @@ public class BookBuilderTests : IDisposable
     }
 
     [Fact]
+    public void Front_matter_without_a_chapter_number_comes_before_the_numbered_chapters()
+    {
+        WriteTwoChapters();
+        File.Copy(Path.Combine(dir, "in", "02-second.ipynb"), Path.Combine(dir, "in", "environment-check.ipynb"));
+        var book = BookBuilder.Build(Path.Combine(dir, "in"), Path.Combine(dir, "book"), plotly);
+        Assert.Equal(["environment-check.html", "01-first.html", "02-second.html"], book.Chapters.Select(c => c.PageFile));
+    }
+
+    [Fact]
     public void Pages_show_markdown_code_and_the_richest_form_of_each_output()
     {
         WriteTwoChapters();

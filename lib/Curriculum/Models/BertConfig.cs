@@ -1,0 +1,40 @@
+namespace Curriculum.Models;
+
+/// <summary>
+/// Sizes of a <see cref="BertModel"/>: vocabulary, max positions, segment types, width, layers, heads, MLP width,
+/// dropout, where LayerNorm goes. Tiny / small / base are the benchmark's sizes (../shared/anchors/torch_train_step.py);
+/// nano is the notebooks' CI size; vary the vocabulary with <c>with { VocabSize = n }</c>.
+/// Post-LN is the default because it is BERT's own (Devlin et al. 2019), so what the notebooks measure is BERT's
+/// behaviour (including its need for warm-up); <see cref="NormPlacement.PreLn"/> is there to compare.
+/// </summary>
+public sealed record BertConfig(int VocabSize, int MaxPositions, int Dim, int Layers, int Heads, int FfnDim,
+    int TypeVocabSize = 2, float Dropout = 0f, NormPlacement Norm = NormPlacement.PostLn, float LayerNormEps = 1e-12f)
+{
+    public static readonly BertConfig Nano = new(512, 64, 64, 2, 4, 256);
+    public static readonly BertConfig Tiny = new(4096, 128, 128, 2, 4, 512);
+    public static readonly BertConfig Small = new(8192, 128, 256, 4, 4, 1024);
+    public static readonly BertConfig Base = new(8192, 128, 512, 6, 8, 2048);
+
+    public static BertConfig Named(string name) => name switch
+    {
+        "nano" => Nano,
+        "tiny" => Tiny,
+        "small" => Small,
+        "base" => Base,
+        _ => throw new ArgumentException($"Unknown BERT config '{name}': expected nano, tiny, small or base.", nameof(name)),
+    };
+
+    /// <summary>
+    /// Parameters of <see cref="BertForPreTraining"/> by formula: embeddings (V+P+S)·C + 2C; per layer 4C² + 2C·F + F + 9C;
+    /// pre-LN's final LayerNorm 2C; pooler C² + C; MLM transform C² + 3C and decoder bias V (its matrix is the tied
+    /// embedding); NSP classifier 2C + 2.
+    /// </summary>
+    public long ParameterCount()
+    {
+        long c = Dim, f = FfnDim;
+        long embeddings = ((long)VocabSize + MaxPositions + TypeVocabSize) * c + 2 * c;
+        long perLayer = 4 * c * c + 2 * c * f + f + 9 * c;
+        long finalNorm = Norm == NormPlacement.PreLn ? 2 * c : 0;
+        return embeddings + Layers * perLayer + finalNorm + (c * c + c) + (c * c + 3 * c + VocabSize) + (2 * c + 2);
+    }
+}

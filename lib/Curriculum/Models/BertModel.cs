@@ -1,0 +1,70 @@
+using Curriculum.NN;
+using Curriculum.Tensors;
+
+namespace Curriculum.Models;
+
+/// <summary>
+/// The BERT encoder (Devlin et al. 2019; Hugging Face's <c>BertModel</c>): token + learned position + segment (token type)
+/// embeddings summed and normalised, a stack of bidirectional blocks (post-LN by default, see <see cref="BertConfig"/>),
+/// and the pooler, tanh(dense(h_[CLS])), that NSP and sentence classifiers read.
+/// Parameter names: tok, pos, seg (segment / token type), ln_emb, blocks.N.{qkv,proj,ln1,fc1,fc2,ln2}, [ln_f for pre-LN], pooler.
+/// Initialised as BERT: N(0, 0.02) matrices, zero biases.
+/// </summary>
+public sealed class BertModel : Module
+{
+    public BertConfig Config { get; }
+    public Embedding Tok { get; }
+    public Embedding Pos { get; }
+    public Embedding Segment { get; }
+    public LayerNorm LnEmb { get; }
+    public ModuleList<Module> Blocks { get; }
+    public LayerNorm? LnF { get; }
+    public Linear Pooler { get; }
+    readonly Generator? _generator;
+
+    public BertModel(BertConfig config, Generator? generator = null)
+    {
+        Config = config;
+        _generator = generator;
+        Tok = RegisterModule("tok", new Embedding(config.VocabSize, config.Dim, generator));
+        Pos = RegisterModule("pos", new Embedding(config.MaxPositions, config.Dim, generator));
+        Segment = RegisterModule("seg", new Embedding(config.TypeVocabSize, config.Dim, generator));
+        LnEmb = RegisterModule("ln_emb", new LayerNorm(config.Dim, config.LayerNormEps));
+        Blocks = RegisterModule("blocks", new ModuleList<Module>(Enumerable.Range(0, config.Layers).Select(_ => config.Norm == NormPlacement.PostLn
+            ? (Module)new PostLnTransformerBlock(config.Dim, config.Heads, config.FfnDim, config.Dropout, config.LayerNormEps, generator)
+            : new TransformerBlock(config.Dim, config.Heads, config.FfnDim, config.Dropout, generator: generator))));
+        if (config.Norm == NormPlacement.PreLn) LnF = RegisterModule("ln_f", new LayerNorm(config.Dim, config.LayerNormEps));
+        Pooler = RegisterModule("pooler", new Linear(config.Dim, config.Dim, true, generator));
+        WeightInit.Normal(this, generator);
+    }
+
+    /// <summary>
+    /// ids (B,T), tokenTypeIds (B,T) (0 for segment A, 1 for B; default all 0), attentionMask (B,T) with 1 for real tokens
+    /// and 0 for padding (default: none) -> the last block's output (B,T,C).
+    /// </summary>
+    public Tensor Forward(IntTensor ids, IntTensor? tokenTypeIds = null, IntTensor? attentionMask = null)
+    {
+        ModelInputs.CheckIds(ids, Config.VocabSize, Config.MaxPositions, "BertModel input ids");
+        int t = ids.Size(1);
+        var x = Tok.Forward(ids) + Pos.Forward(IntTensor.Arange(t));              // (B,T,C) + (T,C)
+        if (tokenTypeIds != null)
+        {
+            ModelInputs.CheckSameShape(ids, tokenTypeIds, "BertModel token type ids");
+            x = x + Segment.Forward(tokenTypeIds);
+        }
+        else x = x + Segment.Forward(new IntTensor([0], 1));                           // + (1,C): every token in segment A
+        x = F.Dropout(LnEmb.Forward(x), Config.Dropout, Training, _generator);
+        Tensor? mask = null;
+        if (attentionMask != null)
+        {
+            ModelInputs.CheckSameShape(ids, attentionMask, "BertModel attention mask");
+            mask = AttentionMask.FromPadding(attentionMask);                          // (B,1,1,T)
+        }
+        foreach (var block in Blocks)
+            x = block is PostLnTransformerBlock post ? post.Forward(x, mask) : ((TransformerBlock)block).Forward(x, mask);
+        return LnF != null ? LnF.Forward(x) : x;
+    }
+
+    /// <summary>The pooled sentence vector tanh(W h_[CLS] + b): hidden (B,T,C) -> (B,C).</summary>
+    public Tensor Pool(Tensor hidden) => F.Tanh(Pooler.Forward(Pooling.First(hidden)));
+}

@@ -1,0 +1,66 @@
+using Curriculum.Tensors;
+using Curriculum.Tensors.Kernels;
+
+namespace Curriculum.Optim;
+
+/// <summary>
+/// Stochastic gradient descent with momentum (<c>torch.optim.SGD</c>):
+///   g ← g + wd·p;  b ← μ b + (1 - dampening) g (b = g at the first step);  p ← p - lr·(nesterov ? g + μ b : b).
+/// </summary>
+public sealed class SGD : Optimizer
+{
+    public float Momentum { get; }
+    public float Dampening { get; }
+    public bool Nesterov { get; }
+    readonly Dictionary<int, float[]> _buffers = [];
+
+    public SGD(IEnumerable<Tensor> parameters, float lr, float momentum = 0f, float dampening = 0f, float weightDecay = 0f, bool nesterov = false)
+        : this(OneGroup(parameters), lr, momentum, dampening, weightDecay, nesterov) { }
+
+    public SGD(IEnumerable<ParamGroup> groups, float lr, float momentum = 0f, float dampening = 0f, float weightDecay = 0f, bool nesterov = false)
+        : base(groups, lr, weightDecay)
+    {
+        if (nesterov && (momentum <= 0f || dampening != 0f)) throw new ArgumentException("SGD: Nesterov momentum needs momentum > 0 and no dampening.");
+        Momentum = momentum; Dampening = dampening; Nesterov = nesterov;
+    }
+
+    public override void Step()
+    {
+        using var _ = Autograd.NoGrad();
+        foreach (var (i, p, g) in All())
+        {
+            if (p.Grad == null) continue;
+            float lr = g.Lr!.Value, wd = g.WeightDecay!.Value;
+            var d = (float[])p.Grad.Data.Clone();
+            if (wd != 0f) Elementwise.AddScaledInPlace(d, p.Data, wd);
+            if (Momentum != 0f)
+            {
+                if (!_buffers.TryGetValue(i, out var buf)) _buffers[i] = buf = (float[])d.Clone();
+                else for (int k = 0; k < buf.Length; k++) buf[k] = Momentum * buf[k] + (1 - Dampening) * d[k];
+                if (Nesterov) Elementwise.AddScaledInPlace(d, buf, Momentum);
+                else d = buf;
+            }
+            Elementwise.AddScaledInPlace(p.Data, d, -lr);
+        }
+    }
+
+    /// <summary>"state.{i}.momentum_buffer" per parameter that has one.</summary>
+    public override Dictionary<string, Tensor> StateDict()
+    {
+        var d = new Dictionary<string, Tensor>();
+        foreach (var (i, p, _) in All())
+            if (_buffers.TryGetValue(i, out var b)) d[$"state.{i}.momentum_buffer"] = new Tensor((float[])b.Clone(), p.ShapeArray);
+        return d;
+    }
+
+    public override void LoadStateDict(IReadOnlyDictionary<string, Tensor> state, string source = "optimizer state")
+    {
+        var expected = new Dictionary<string, int[]>();
+        foreach (var (i, p, _) in All())
+            if (state.ContainsKey($"state.{i}.momentum_buffer")) expected[$"state.{i}.momentum_buffer"] = p.ShapeArray;
+        Validate(state, expected, source, "SGD");
+        _buffers.Clear();
+        foreach (var (i, _, _) in All())
+            if (state.TryGetValue($"state.{i}.momentum_buffer", out var t)) _buffers[i] = (float[])t.Data.Clone();
+    }
+}

@@ -1,0 +1,134 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Curriculum.Tensors.Kernels;
+
+namespace Curriculum.Tensors;
+
+/// <summary>The form of GELU (<c>approximate='none'|'tanh'</c> in PyTorch).</summary>
+public enum GeluApproximation { None, Tanh }
+
+/// <summary>Point-wise non-linearities with their derivatives: GELU (erf and tanh forms), ReLU, tanh.</summary>
+public static partial class F
+{
+    const float InvSqrt2 = 0.70710678118654752f;
+    const float InvSqrt2Pi = 0.39894228040143268f;
+    const float SqrtTwoOverPi = 0.79788456080286536f;
+
+    /// <summary>GELU(x) = x·Φ(x), Φ the standard normal CDF; the tanh form approximates Φ (Hendrycks and Gimpel, 2016).</summary>
+    public static Tensor Gelu(Tensor x, GeluApproximation approximate = GeluApproximation.None)
+    {
+        var y = Tensor.Empty(x.ShapeArray);
+        float[] xd = x.Data, yd = y.Data;
+        bool tanh = approximate == GeluApproximation.Tanh;
+        Chunks.For(xd.Length, 16384, (s, e) => GeluForward(xd.AsSpan(s, e - s), yd.AsSpan(s, e - s), tanh));
+        return Autograd.Record(y, "Gelu", [x], g =>
+        {
+            var gx = Autograd.GradBuffer(x);
+            if (gx == null) return;
+            Chunks.For(xd.Length, 16384, (s, e) => GeluBackward(xd.AsSpan(s, e - s), g.AsSpan(s, e - s), gx.AsSpan(s, e - s), tanh));
+        });
+    }
+
+    // y = x·Φ(x) (or the tanh form), vectorised with a scalar tail.
+    static void GeluForward(ReadOnlySpan<float> x, Span<float> y, bool tanh)
+    {
+        var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
+        var vy = MemoryMarshal.Cast<float, Vector<float>>(y);
+        for (int i = 0; i < vx.Length; i++)
+        {
+            var v = vx[i];
+            vy[i] = tanh ? new Vector<float>(0.5f) * v * (Vector<float>.One + TanhVec(new Vector<float>(SqrtTwoOverPi) * (v + new Vector<float>(0.044715f) * v * v * v)))
+                : v * VectorMath.NormalCdf(v, out _);
+        }
+        for (int i = vx.Length * Vector<float>.Count; i < x.Length; i++)
+        {
+            float v = x[i];
+            y[i] = tanh ? 0.5f * v * (1f + MathF.Tanh(SqrtTwoOverPi * (v + 0.044715f * v * v * v))) : v * NormalCdf(v);
+        }
+    }
+
+    // dx += g · GELU'(x):  Φ(x) + x·φ(x), or the derivative of the tanh form.
+    static void GeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> gx, bool tanh)
+    {
+        var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
+        var vg = MemoryMarshal.Cast<float, Vector<float>>(g);
+        var vgx = MemoryMarshal.Cast<float, Vector<float>>(gx);
+        var half = new Vector<float>(0.5f);
+        for (int i = 0; i < vx.Length; i++)
+        {
+            var v = vx[i];
+            Vector<float> d;
+            if (tanh)
+            {
+                var t = TanhVec(new Vector<float>(SqrtTwoOverPi) * (v + new Vector<float>(0.044715f) * v * v * v));
+                d = half * (Vector<float>.One + t) + half * v * (Vector<float>.One - t * t) * new Vector<float>(SqrtTwoOverPi)
+                    * (Vector<float>.One + new Vector<float>(3f * 0.044715f) * v * v);
+            }
+            else
+            {
+                var cdf = VectorMath.NormalCdf(v, out var pdf);
+                d = cdf + v * pdf;
+            }
+            vgx[i] += vg[i] * d;
+        }
+        for (int i = vx.Length * Vector<float>.Count; i < x.Length; i++)
+        {
+            float v = x[i], d;
+            if (tanh)
+            {
+                float t = MathF.Tanh(SqrtTwoOverPi * (v + 0.044715f * v * v * v));
+                d = 0.5f * (1f + t) + 0.5f * v * (1f - t * t) * SqrtTwoOverPi * (1f + 3f * 0.044715f * v * v);
+            }
+            else d = NormalCdf(v) + v * InvSqrt2Pi * MathF.Exp(-0.5f * v * v);
+            gx[i] += g[i] * d;
+        }
+    }
+
+    /// <summary>tanh(u) = 1 - 2/(e^{2u} + 1), lane-wise.</summary>
+    static Vector<float> TanhVec(Vector<float> u)
+    {
+        u = Vector.Min(Vector.Max(u, new Vector<float>(-20f)), new Vector<float>(20f));
+        return Vector<float>.One - new Vector<float>(2f) / (VectorMath.Exp(u + u) + Vector<float>.One);
+    }
+
+    /// <summary>Φ(x) = erfc(-x/√2)/2, accurate in relative terms in both tails.</summary>
+    internal static float NormalCdf(float x) => 0.5f * Erfc(-x * InvSqrt2);
+
+    /// <summary>
+    /// Complementary error function, fractional error below 1.2e-7 everywhere
+    /// (Chebyshev fit, Press et al., Numerical Recipes, 2nd ed., §6.2, erfcc).
+    /// </summary>
+    internal static float Erfc(float x)
+    {
+        float z = MathF.Abs(x);
+        float t = 1f / (1f + 0.5f * z);
+        float r = t * MathF.Exp(-z * z - 1.26551223f + t * (1.00002368f + t * (0.37409196f + t * (0.09678418f
+            + t * (-0.18628806f + t * (0.27886807f + t * (-1.13520398f + t * (1.48851587f
+            + t * (-0.82215223f + t * 0.17087277f)))))))));
+        return x >= 0 ? r : 2f - r;
+    }
+
+    /// <summary>max(x, 0)</summary>
+    public static Tensor Relu(Tensor x)
+    {
+        var y = Tensor.Empty(x.ShapeArray);
+        for (int i = 0; i < y.Data.Length; i++) y.Data[i] = MathF.Max(x.Data[i], 0f);
+        return Autograd.Record(y, "Relu", [x], g =>
+        {
+            var gx = Autograd.GradBuffer(x);
+            if (gx != null) for (int i = 0; i < gx.Length; i++) if (x.Data[i] > 0f) gx[i] += g[i];
+        });
+    }
+
+    /// <summary>tanh(x); derivative 1 - tanh².</summary>
+    public static Tensor Tanh(Tensor x)
+    {
+        var y = Tensor.Empty(x.ShapeArray);
+        for (int i = 0; i < y.Data.Length; i++) y.Data[i] = MathF.Tanh(x.Data[i]);
+        return Autograd.Record(y, "Tanh", [x], g =>
+        {
+            var gx = Autograd.GradBuffer(x);
+            if (gx != null) for (int i = 0; i < gx.Length; i++) gx[i] += g[i] * (1f - y.Data[i] * y.Data[i]);
+        });
+    }
+}

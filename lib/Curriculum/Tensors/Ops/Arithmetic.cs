@@ -1,0 +1,150 @@
+using Curriculum.Tensors.Kernels;
+
+namespace Curriculum.Tensors;
+
+/// <summary>Element-wise arithmetic with NumPy broadcasting (<c>torch.add/sub/mul/div</c>), and scalar forms.</summary>
+public static partial class F
+{
+    enum BinaryOp { Add, Sub, Mul, Div }
+
+    public static Tensor Add(Tensor a, Tensor b) => Binary(a, b, BinaryOp.Add, "Add");
+    public static Tensor Sub(Tensor a, Tensor b) => Binary(a, b, BinaryOp.Sub, "Sub");
+    public static Tensor Mul(Tensor a, Tensor b) => Binary(a, b, BinaryOp.Mul, "Mul");
+    public static Tensor Div(Tensor a, Tensor b) => Binary(a, b, BinaryOp.Div, "Div");
+
+    static Tensor Binary(Tensor a, Tensor b, BinaryOp op, string name)
+    {
+        int[] sa = a.ShapeArray, sb = b.ShapeArray;
+        var shape = Shapes.Broadcast(sa, sb, name);
+        var y = Tensor.Empty(shape);
+        float[] ad = a.Data, bd = b.Data, yd = y.Data;
+        if (Shapes.Equal(sa, sb))
+        {
+            Chunks.For(yd.Length, 65536, (s, e) =>
+            {
+                ReadOnlySpan<float> x1 = ad.AsSpan(s, e - s), x2 = bd.AsSpan(s, e - s);
+                var o = yd.AsSpan(s, e - s);
+                switch (op)
+                {
+                    case BinaryOp.Add: Elementwise.Add(x1, x2, o); break;
+                    case BinaryOp.Mul: Elementwise.Mul(x1, x2, o); break;
+                    case BinaryOp.Sub: for (int i = 0; i < o.Length; i++) o[i] = x1[i] - x2[i]; break;
+                    default: for (int i = 0; i < o.Length; i++) o[i] = x1[i] / x2[i]; break;
+                }
+            });
+        }
+        else
+        {
+            var stA = Shapes.BroadcastStrides(sa, shape);
+            var stB = Shapes.BroadcastStrides(sb, shape);
+            int inner = shape.Length == 0 ? 1 : shape[^1];
+            int ia = stA.Length == 0 ? 0 : stA[^1], ib = stB.Length == 0 ? 0 : stB[^1];
+            Broadcasting.ForEachRow(shape, stA, stB, (o, oa, ob) =>
+            {
+                for (int j = 0; j < inner; j++)
+                {
+                    float x1 = ad[oa + j * ia], x2 = bd[ob + j * ib];
+                    yd[o + j] = op switch
+                    {
+                        BinaryOp.Add => x1 + x2,
+                        BinaryOp.Sub => x1 - x2,
+                        BinaryOp.Mul => x1 * x2,
+                        _ => x1 / x2,
+                    };
+                }
+            });
+        }
+        if (op is BinaryOp.Add or BinaryOp.Sub)
+        {
+            // The gradient does not depend on the values: this closure keeps neither input's data alive.
+            float sign = op == BinaryOp.Sub ? -1f : 1f;
+            return Autograd.Record(y, name, [a, b], g =>
+            {
+                var ga = Autograd.GradBuffer(a);
+                var gb = Autograd.GradBuffer(b);
+                if (ga != null) Broadcasting.SumInto(g, shape, sa, ga);
+                if (gb != null) Broadcasting.SumInto(g, shape, sb, gb, sign);
+            });
+        }
+        return Autograd.Record(y, name, [a, b], g => MulDivBackward(g, a, b, shape, op == BinaryOp.Mul));
+    }
+
+    // d(a*b) = g*b da + g*a db;  d(a/b) = g/b da - g*a/b^2 db, each summed over the broadcast copies.
+    static void MulDivBackward(float[] g, Tensor a, Tensor b, int[] shape, bool mul)
+    {
+        var ga = Autograd.GradBuffer(a);
+        var gb = Autograd.GradBuffer(b);
+        float[] ad = a.Data, bd = b.Data;
+        var stA = Shapes.BroadcastStrides(a.ShapeArray, shape);
+        var stB = Shapes.BroadcastStrides(b.ShapeArray, shape);
+        int inner = shape.Length == 0 ? 1 : shape[^1];
+        int ia = stA.Length == 0 ? 0 : stA[^1], ib = stB.Length == 0 ? 0 : stB[^1];
+        Broadcasting.ForEachRow(shape, stA, stB, (o, oa, ob) =>
+        {
+            for (int j = 0; j < inner; j++)
+            {
+                float x1 = ad[oa + j * ia], x2 = bd[ob + j * ib], gj = g[o + j];
+                if (mul)
+                {
+                    if (ga != null) ga[oa + j * ia] += gj * x2;
+                    if (gb != null) gb[ob + j * ib] += gj * x1;
+                }
+                else
+                {
+                    if (ga != null) ga[oa + j * ia] += gj / x2;
+                    if (gb != null) gb[ob + j * ib] -= gj * x1 / (x2 * x2);
+                }
+            }
+        });
+    }
+
+    /// <summary>alpha · x (<c>x * alpha</c>).</summary>
+    public static Tensor Scale(Tensor x, float alpha)
+    {
+        var y = Tensor.Empty(x.ShapeArray);
+        Elementwise.Scale(x.Data, alpha, y.Data);
+        return Autograd.Record(y, "Scale", [x], g =>
+        {
+            var gx = Autograd.GradBuffer(x);
+            if (gx != null) Elementwise.AddScaledInPlace(gx, g, alpha);
+        });
+    }
+
+    /// <summary>x + c for a scalar c.</summary>
+    public static Tensor AddScalar(Tensor x, float c)
+    {
+        var y = Tensor.Empty(x.ShapeArray);
+        for (int i = 0; i < y.Data.Length; i++) y.Data[i] = x.Data[i] + c;
+        return Autograd.Record(y, "AddScalar", [x], g =>
+        {
+            var gx = Autograd.GradBuffer(x);
+            if (gx != null) Elementwise.AddInPlace(gx, g);
+        });
+    }
+
+    public static Tensor Neg(Tensor x) => Scale(x, -1f);
+
+    /// <summary>e^x</summary>
+    public static Tensor Exp(Tensor x)
+    {
+        var y = Tensor.Empty(x.ShapeArray);
+        for (int i = 0; i < y.Data.Length; i++) y.Data[i] = MathF.Exp(x.Data[i]);
+        return Autograd.Record(y, "Exp", [x], g =>
+        {
+            var gx = Autograd.GradBuffer(x);
+            if (gx != null) Elementwise.MulAddInPlace(gx, g, y.Data);
+        });
+    }
+
+    /// <summary>Natural logarithm.</summary>
+    public static Tensor Log(Tensor x)
+    {
+        var y = Tensor.Empty(x.ShapeArray);
+        for (int i = 0; i < y.Data.Length; i++) y.Data[i] = MathF.Log(x.Data[i]);
+        return Autograd.Record(y, "Log", [x], g =>
+        {
+            var gx = Autograd.GradBuffer(x);
+            if (gx != null) for (int i = 0; i < gx.Length; i++) gx[i] += g[i] / x.Data[i];
+        });
+    }
+}

@@ -1,0 +1,172 @@
+using Curriculum.Tensors.Kernels;
+
+namespace Curriculum.Tensors;
+
+/// <summary>
+/// Scaled dot-product attention, fused: softmax(scale·Q Kᵀ + mask) V per batch and head, with its backward.
+/// Three entry points share one kernel that reads Q, K, V through strides, so heads are never copied out:
+/// PyTorch's (B,H,T,D) layout, heads as channel groups of (B,T,C), and a fused (B,T,3C) QKV projection.
+/// </summary>
+public static partial class F
+{
+    /// <summary>
+    /// <c>F.scaled_dot_product_attention</c>: q (B,H,Tq,D), k (B,H,Tk,D), v (B,H,Tk,Dv) -> (B,H,Tq,Dv).
+    /// <paramref name="attnMask"/> is added to the scores (0 to keep, -inf to block; see <see cref="AttentionMask"/>)
+    /// and broadcasts to (B,H,Tq,Tk); <paramref name="isCausal"/> blocks key j &gt; query i. Scale defaults to 1/√D.
+    /// </summary>
+    public static Tensor ScaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor? attnMask = null, bool isCausal = false,
+        float dropoutP = 0f, Generator? generator = null, float? scale = null)
+    {
+        int[] sq = q.ShapeArray, sk = k.ShapeArray, sv = v.ShapeArray;
+        if (sq.Length != 4 || sk.Length != 4 || sv.Length != 4 || sq[0] != sk[0] || sq[1] != sk[1] || sq[3] != sk[3]
+            || sv[0] != sk[0] || sv[1] != sk[1] || sv[2] != sk[2])
+            throw new ArgumentException($"ScaledDotProductAttention: q {Shapes.Text(sq)}, k {Shapes.Text(sk)}, v {Shapes.Text(sv)} do not fit (need (B,H,Tq,D), (B,H,Tk,D), (B,H,Tk,Dv)).");
+        int b = sq[0], h = sq[1], tq = sq[2], d = sq[3], tk = sk[2], dv = sv[3];
+        var dims = new AttentionDims(b, h, tq, tk, d, dv);
+        return AttentionCore("ScaledDotProductAttention", dims, [q, k, v],
+            new(q, 0, h * tq * d, tq * d, d), new(k, 0, h * tk * d, tk * d, d), new(v, 0, h * tk * dv, tk * dv, dv),
+            [b, h, tq, dv], h * tq * dv, tq * dv, dv, attnMask, isCausal, dropoutP, generator, scale ?? 1f / MathF.Sqrt(d));
+    }
+
+    /// <summary>
+    /// Attention over already projected q (B,Tq,C), k (B,Tk,C), v (B,Tk,Cv) with <paramref name="numHeads"/> heads, each a
+    /// group of C/H channels -> (B,Tq,Cv). Equals SDPA on <c>x.view(B,T,H,C/H).transpose(1,2)</c>, transposed back.
+    /// Self-attention passes the same tensor thrice; cross-attention passes decoder q and encoder k, v.
+    /// </summary>
+    public static Tensor MultiHeadAttention(Tensor q, Tensor k, Tensor v, int numHeads, Tensor? attnMask = null, bool isCausal = false,
+        float dropoutP = 0f, Generator? generator = null)
+    {
+        int[] sq = q.ShapeArray, sk = k.ShapeArray, sv = v.ShapeArray;
+        if (sq.Length != 3 || sk.Length != 3 || sv.Length != 3 || sq[0] != sk[0] || sq[2] != sk[2] || sv[0] != sk[0] || sv[1] != sk[1]
+            || numHeads <= 0 || sq[2] % numHeads != 0 || sv[2] % numHeads != 0)
+            throw new ArgumentException($"MultiHeadAttention: q {Shapes.Text(sq)}, k {Shapes.Text(sk)}, v {Shapes.Text(sv)} with {numHeads} heads do not fit (need (B,Tq,C), (B,Tk,C), (B,Tk,Cv), C and Cv divisible by the heads).");
+        int b = sq[0], tq = sq[1], c = sq[2], tk = sk[1], cv = sv[2], d = c / numHeads, dv = cv / numHeads;
+        var dims = new AttentionDims(b, numHeads, tq, tk, d, dv);
+        return AttentionCore("MultiHeadAttention", dims, [q, k, v],
+            new(q, 0, tq * c, d, c), new(k, 0, tk * c, d, c), new(v, 0, tk * cv, dv, cv),
+            [b, tq, cv], tq * cv, dv, cv, attnMask, isCausal, dropoutP, generator, 1f / MathF.Sqrt(d));
+    }
+
+    /// <summary>
+    /// Self-attention straight from a fused projection qkv (B,T,3C) laid out [q | k | v] along the last dimension
+    /// (the anchor's <c>qkv(x).split(C, dim=2)</c>) -> (B,T,C), without copying q, k, v apart.
+    /// </summary>
+    public static Tensor SelfAttention(Tensor qkv, int numHeads, Tensor? attnMask = null, bool isCausal = false,
+        float dropoutP = 0f, Generator? generator = null)
+    {
+        int[] s = qkv.ShapeArray;
+        if (s.Length != 3 || s[2] % 3 != 0 || numHeads <= 0 || (s[2] / 3) % numHeads != 0)
+            throw new ArgumentException($"SelfAttention: qkv {Shapes.Text(s)} with {numHeads} heads does not fit (need (B,T,3C), C divisible by the heads).");
+        int b = s[0], t = s[1], c = s[2] / 3, d = c / numHeads;
+        var dims = new AttentionDims(b, numHeads, t, t, d, d);
+        return AttentionCore("SelfAttention", dims, [qkv],
+            new(qkv, 0, t * 3 * c, d, 3 * c), new(qkv, c, t * 3 * c, d, 3 * c), new(qkv, 2 * c, t * 3 * c, d, 3 * c),
+            [b, t, c], t * c, d, c, attnMask, isCausal, dropoutP, generator, 1f / MathF.Sqrt(d));
+    }
+
+    readonly record struct AttentionDims(int B, int H, int Tq, int Tk, int D, int Dv);
+
+    /// <summary>Head h of batch b starts at Offset + b·BatchStride + h·HeadStride; its rows are RowStride apart.</summary>
+    readonly record struct Operand(Tensor T, int Offset, int BatchStride, int HeadStride, int RowStride)
+    {
+        public int At(int b) => Offset + b * BatchStride;
+    }
+
+    static Tensor AttentionCore(string op, AttentionDims n, Tensor[] inputs, Operand q, Operand k, Operand v,
+        int[] outShape, int oBatch, int oHead, int oRow, Tensor? mask, bool causal, float dropoutP, Generator? generator, float scale)
+    {
+        if (dropoutP < 0f || dropoutP >= 1f) throw new ArgumentOutOfRangeException(nameof(dropoutP), dropoutP, $"{op}: dropout must be in [0, 1).");
+        int[] full = [n.B, n.H, n.Tq, n.Tk];
+        int[] ms = [0, 0, 0, 0];
+        if (mask != null)
+        {
+            if (mask.Rank > 4 || !Shapes.Equal(Shapes.Broadcast(mask.ShapeArray, full, op), full))
+                throw new ArgumentException($"{op}: mask {Shapes.Text(mask.ShapeArray)} does not broadcast to the scores' shape {Shapes.Text(full)}.");
+            ms = Shapes.BroadcastStrides(mask.ShapeArray, full);
+        }
+        int tt = n.Tq * n.Tk, perBatch = n.H * tt;
+        var probs = new float[n.B * perBatch];           // P (B,H,Tq,Tk), kept for backward
+        var y = Tensor.Empty(outShape);
+        float[] qd = q.T.Data, kd = k.T.Data, vd = v.T.Data;
+        for (int b = 0; b < n.B; b++)                    // S = scale · Q Kᵀ, (Tq,Tk) per head
+            Gemm.MultiplyBatched(n.H, false, true, n.Tq, n.Tk, n.D, scale, qd.AsSpan(q.At(b)), q.RowStride, q.HeadStride,
+                kd.AsSpan(k.At(b)), k.RowStride, k.HeadStride, 0f, probs.AsSpan(b * perBatch), n.Tk, tt);
+        float[]? md = mask?.Data;
+        Chunks.For(n.B * n.H * n.Tq, Chunks.RowsPer(n.Tk), (r0, r1) =>
+        {
+            for (int r = r0; r < r1; r++)
+            {
+                int i = r % n.Tq, bh = r / n.Tq, h = bh % n.H, b = bh / n.H;
+                var row = probs.AsSpan(r * n.Tk, n.Tk);
+                if (md != null)
+                {
+                    int mo = b * ms[0] + h * ms[1] + i * ms[2];
+                    if (ms[3] == 1) Elementwise.AddInPlace(row, md.AsSpan(mo, n.Tk));
+                    else for (int j = 0; j < n.Tk; j++) row[j] += md[mo];
+                }
+                if (causal) for (int j = i + 1; j < n.Tk; j++) row[j] = float.NegativeInfinity;
+                SoftmaxRow(row);
+            }
+        });
+        // Dropout on the probabilities: O = (P ∘ M) V, M from the generator in order.
+        float[]? dropMask = dropoutP > 0f ? DropoutMask(probs.Length, dropoutP, generator ?? Generator.Default) : null;
+        float[] used = probs;
+        if (dropMask != null)
+        {
+            used = GC.AllocateUninitializedArray<float>(probs.Length);
+            Elementwise.Mul(probs, dropMask, used);
+        }
+        var yd = y.Data;
+        for (int b = 0; b < n.B; b++)                    // O = P V, (Tq,Dv) per head
+            Gemm.MultiplyBatched(n.H, false, false, n.Tq, n.Dv, n.Tk, 1f, used.AsSpan(b * perBatch), n.Tk, tt,
+                vd.AsSpan(v.At(b)), v.RowStride, v.HeadStride, 0f, yd.AsSpan(b * oBatch), oRow, oHead);
+        return Autograd.Record(y, op, inputs, g =>
+        {
+            var gq = Autograd.GradBuffer(q.T);
+            var gk = Autograd.GradBuffer(k.T);
+            var gv = Autograd.GradBuffer(v.T);
+            var dp = BufferPool.Rent(probs.Length);
+            for (int b = 0; b < n.B; b++)
+            {
+                // dP = dO Vᵀ (Tq,Tk);  dV += Pᵀ dO (Tk,Dv)
+                Gemm.MultiplyBatched(n.H, false, true, n.Tq, n.Tk, n.Dv, 1f, g.AsSpan(b * oBatch), oRow, oHead,
+                    vd.AsSpan(v.At(b)), v.RowStride, v.HeadStride, 0f, dp.AsSpan(b * perBatch), n.Tk, tt);
+                if (gv != null)
+                    Gemm.MultiplyBatched(n.H, true, false, n.Tk, n.Dv, n.Tq, 1f, used.AsSpan(b * perBatch), n.Tk, tt,
+                        g.AsSpan(b * oBatch), oRow, oHead, 1f, gv.AsSpan(v.At(b)), v.RowStride, v.HeadStride);
+            }
+            // dS = P ∘ (dP - Σ_j dP·P) per row (after undoing dropout's mask on dP).
+            Chunks.For(n.B * n.H * n.Tq, Chunks.RowsPer(n.Tk), (r0, r1) =>
+            {
+                for (int r = r0; r < r1; r++)
+                {
+                    var dr = dp.AsSpan(r * n.Tk, n.Tk);
+                    var pr = probs.AsSpan(r * n.Tk, n.Tk);
+                    if (dropMask != null) Elementwise.Mul(dr, dropMask.AsSpan(r * n.Tk, n.Tk), dr);
+                    float dot = Elementwise.Dot(dr, pr);
+                    for (int j = 0; j < dr.Length; j++) dr[j] = pr[j] * (dr[j] - dot);
+                }
+            });
+            for (int b = 0; b < n.B; b++)
+            {
+                // dQ += scale · dS K (Tq,D);  dK += scale · dSᵀ Q (Tk,D)
+                if (gq != null)
+                    Gemm.MultiplyBatched(n.H, false, false, n.Tq, n.D, n.Tk, scale, dp.AsSpan(b * perBatch), n.Tk, tt,
+                        kd.AsSpan(k.At(b)), k.RowStride, k.HeadStride, 1f, gq.AsSpan(q.At(b)), q.RowStride, q.HeadStride);
+                if (gk != null)
+                    Gemm.MultiplyBatched(n.H, true, false, n.Tk, n.D, n.Tq, scale, dp.AsSpan(b * perBatch), n.Tk, tt,
+                        qd.AsSpan(q.At(b)), q.RowStride, q.HeadStride, 1f, gk.AsSpan(k.At(b)), k.RowStride, k.HeadStride);
+            }
+            BufferPool.Return(dp);
+        });
+    }
+
+    /// <summary>In-place softmax of one row; a row with every entry -inf (fully masked) becomes zeros.</summary>
+    static void SoftmaxRow(Span<float> row)
+    {
+        float m = Elementwise.Max(row);
+        if (float.IsNegativeInfinity(m)) { row.Clear(); return; }
+        float inv = 1f / VectorMath.ExpShifted(row, m, row);
+        Elementwise.Scale(row, inv, row);
+    }
+}

@@ -1,0 +1,36 @@
+using Curriculum.Tensors.Kernels;
+
+namespace Curriculum.Tensors;
+
+/// <summary>Affine map y = x W^T + b (<c>F.linear</c>), fused: the bias is the GEMM's starting C.</summary>
+public static partial class F
+{
+    /// <summary>x (...,In), weight (Out,In), bias (Out) or null -> (...,Out).</summary>
+    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null)
+    {
+        int[] sx = x.ShapeArray, sw = weight.ShapeArray;
+        if (sw.Length != 2 || sx.Length < 1 || sx[^1] != sw[1])
+            throw new ArgumentException($"Linear: input {Shapes.Text(sx)} and weight {Shapes.Text(sw)} do not fit (need (...,In) and (Out,In)).");
+        int nIn = sw[1], nOut = sw[0];
+        if (bias != null && (bias.Rank != 1 || bias.Numel != nOut))
+            throw new ArgumentException($"Linear: bias {Shapes.Text(bias.ShapeArray)} does not fit weight {Shapes.Text(sw)} (need ({nOut})).");
+        var shape = (int[])sx.Clone();
+        shape[^1] = nOut;
+        var y = Tensor.Empty(shape);
+        int rows = x.Numel / Math.Max(1, nIn);
+        float[] xd = x.Data, wd = weight.Data, yd = y.Data;
+        if (bias != null) for (int r = 0; r < rows; r++) bias.Data.CopyTo(yd, r * nOut);
+        Gemm.Multiply(false, true, rows, nOut, nIn, 1f, xd, nIn, wd, nIn, bias != null ? 1f : 0f, yd, nOut);
+        var inputs = bias != null ? new[] { x, weight, bias } : new[] { x, weight };
+        return Autograd.Record(y, "Linear", inputs, g =>
+        {
+            // g is dY (R,Out); dX (R,In) = dY W; dW (Out,In) = dY^T X; db (Out) = column sums of dY.
+            var gx = Autograd.GradBuffer(x);
+            var gw = Autograd.GradBuffer(weight);
+            if (gx != null) Gemm.Multiply(false, false, rows, nIn, nOut, 1f, g, nOut, wd, nIn, 1f, gx, nIn);
+            if (gw != null) Gemm.Multiply(true, false, nOut, nIn, rows, 1f, g, nOut, xd, nIn, 1f, gw, nIn);
+            var gb = bias != null ? Autograd.GradBuffer(bias) : null;
+            if (gb != null) for (int r = 0; r < rows; r++) Elementwise.AddInPlace(gb, g.AsSpan(r * nOut, nOut));
+        });
+    }
+}

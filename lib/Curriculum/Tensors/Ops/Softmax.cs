@@ -1,0 +1,77 @@
+using Curriculum.Tensors.Kernels;
+
+namespace Curriculum.Tensors;
+
+/// <summary>Softmax and log-softmax along one dimension (<c>F.softmax</c>, <c>F.log_softmax</c>).</summary>
+public static partial class F
+{
+    /// <summary>y = exp(x - max) / Σ exp(x - max) along <paramref name="dim"/>.</summary>
+    public static Tensor Softmax(Tensor x, int dim = -1) => SoftmaxCore(x, dim, log: false);
+
+    /// <summary>y = x - max - log Σ exp(x - max) along <paramref name="dim"/>.</summary>
+    public static Tensor LogSoftmax(Tensor x, int dim = -1) => SoftmaxCore(x, dim, log: true);
+
+    static Tensor SoftmaxCore(Tensor x, int dim, bool log)
+    {
+        string name = log ? "LogSoftmax" : "Softmax";
+        var shape = x.ShapeArray;
+        int d = Shapes.NormDim(dim, shape.Length, name);
+        // View as (outer, n, inner): elements of one softmax are `inner` apart.
+        int outer = Shapes.Prod(shape, 0, d), n = shape[d], inner = Shapes.Prod(shape, d + 1, shape.Length);
+        var y = Tensor.Empty(shape);
+        float[] xd = x.Data, yd = y.Data;
+        Chunks.For(outer * inner, Math.Max(1, Chunks.RowsPer(n)), (s, e) =>
+        {
+            for (int q = s; q < e; q++)
+            {
+                int o = q / inner, i = q % inner, b = o * n * inner + i;
+                if (inner == 1)
+                {
+                    // Contiguous rows (the usual last-dimension case): vectorised.
+                    var xr = xd.AsSpan(b, n);
+                    var yr = yd.AsSpan(b, n);
+                    float mx = Elementwise.Max(xr);
+                    if (log)
+                    {
+                        float lse = mx + MathF.Log(VectorMath.SumExpShifted(xr, mx));
+                        for (int j = 0; j < n; j++) yr[j] = xr[j] - lse;
+                    }
+                    else Elementwise.Scale(yr, 1f / VectorMath.ExpShifted(xr, mx, yr), yr);
+                    continue;
+                }
+                float m = float.NegativeInfinity;
+                for (int j = 0; j < n; j++) m = MathF.Max(m, xd[b + j * inner]);
+                float sum = 0;
+                for (int j = 0; j < n; j++) sum += MathF.Exp(xd[b + j * inner] - m);
+                if (log)
+                {
+                    float lse = m + MathF.Log(sum);
+                    for (int j = 0; j < n; j++) yd[b + j * inner] = xd[b + j * inner] - lse;
+                }
+                else
+                {
+                    float inv = 1f / sum;
+                    for (int j = 0; j < n; j++) yd[b + j * inner] = MathF.Exp(xd[b + j * inner] - m) * inv;
+                }
+            }
+        });
+        return Autograd.Record(y, name, [x], g =>
+        {
+            // softmax: dx = y * (g - Σ g·y);  log-softmax: dx = g - exp(y) * Σ g.
+            var gx = Autograd.GradBuffer(x);
+            if (gx == null) return;
+            Chunks.For(outer * inner, Math.Max(1, Chunks.RowsPer(n)), (s, e) =>
+            {
+                for (int q = s; q < e; q++)
+                {
+                    int o = q / inner, i = q % inner, b = o * n * inner + i;
+                    float dot = 0;
+                    if (log) for (int j = 0; j < n; j++) dot += g[b + j * inner];
+                    else for (int j = 0; j < n; j++) dot += g[b + j * inner] * yd[b + j * inner];
+                    if (log) for (int j = 0; j < n; j++) gx[b + j * inner] += g[b + j * inner] - MathF.Exp(yd[b + j * inner]) * dot;
+                    else for (int j = 0; j < n; j++) gx[b + j * inner] += yd[b + j * inner] * (g[b + j * inner] - dot);
+                }
+            });
+        });
+    }
+}
