@@ -21,6 +21,7 @@ public sealed class BpeTokenizer : Tokenizer
     readonly int[] _byteIds = new int[256];
     readonly Dictionary<long, (int Rank, int Id)>? _mergeMap; // null: tiktoken's rank-by-bytes rule
     readonly List<(int Left, int Right)>? _merges;
+    readonly bool _wholePieceFirst; // a piece that is a token is that token (tiktoken; HF's ignore_merges)
     readonly Dictionary<string, int> _specialTokens;
     readonly Dictionary<int, string> _specialById = [];
     readonly string[] _allSpecials;
@@ -28,8 +29,9 @@ public sealed class BpeTokenizer : Tokenizer
     const int CachedPieceMaxBytes = 128;
 
     BpeTokenizer(PreTokenizer preTokenizer, byte[]?[] idToBytes, ByteSequenceMap bytesToId,
-        List<(int, int)>? merges, IReadOnlyDictionary<string, int> specialTokens)
+        List<(int, int)>? merges, IReadOnlyDictionary<string, int> specialTokens, bool ignoreMerges = false)
     {
+        _wholePieceFirst = merges == null || ignoreMerges;
         _preTokenizer = preTokenizer;
         _idToBytes = idToBytes;
         _bytesToId = bytesToId;
@@ -84,10 +86,44 @@ public sealed class BpeTokenizer : Tokenizer
     }
 
     /// <summary>A tokenizer from a vocabulary (token bytes by id; null for ids held by special tokens)
-    /// and a merges list in priority order, as Hugging Face's BPE model.</summary>
+    /// and a merges list in priority order, as Hugging Face's BPE model. With <paramref name="ignoreMerges"/>
+    /// a piece that is a token is taken whole before any merging (HF's <c>ignore_merges</c>, as tiktoken does).</summary>
     public static BpeTokenizer FromMerges(PreTokenizer preTokenizer, IReadOnlyList<byte[]?> vocabulary,
-        IReadOnlyList<(int Left, int Right)> merges, IReadOnlyDictionary<string, int> specialTokens)
-        => new(preTokenizer, [.. vocabulary], Index(vocabulary), [.. merges], specialTokens);
+        IReadOnlyList<(int Left, int Right)> merges, IReadOnlyDictionary<string, int> specialTokens, bool ignoreMerges = false)
+        => new(preTokenizer, [.. vocabulary], Index(vocabulary), [.. merges], specialTokens, ignoreMerges);
+
+    /// <summary>Whether a piece that is a token is taken whole before merging.</summary>
+    public bool IgnoresMerges => _wholePieceFirst;
+
+    /// <summary>
+    /// The merges list equivalent to tiktoken's rule: each token of rank r, merged using only tokens of
+    /// lower rank, falls into exactly two pieces, and that pair is merge number r (how Hugging Face
+    /// converts tiktoken vocabularies). Throws if some token is not reachable by merging.
+    /// </summary>
+    public List<(int Left, int Right)> DeriveMerges()
+    {
+        if (_merges != null) return [.. _merges];
+        var merges = new List<(int, int)>();
+        var parts = new List<int>();
+        for (int id = 0; id < _idToBytes.Length; id++)
+        {
+            if (_idToBytes[id] is not { Length: > 1 } token) continue;
+            parts.Clear();
+            BytePairMerger.Merge(token, _byteIds, new RankBelowRule(_bytesToId, id), parts);
+            if (parts.Count != 2) throw new InvalidOperationException($"token {id} ({Convert.ToHexString(token)}) is not one merge of two lower-ranked tokens");
+            merges.Add((parts[0], parts[1]));
+        }
+        return merges;
+    }
+
+    readonly struct RankBelowRule(ByteSequenceMap ranks, int limit) : IMergeRule
+    {
+        public bool TryMerge(ReadOnlySpan<byte> piece, int leftStart, int rightEnd, int leftId, int rightId, out int rank, out int mergedId)
+        {
+            rank = mergedId = ranks.GetDirect(piece[leftStart..rightEnd]);
+            return rank >= 0 && rank < limit;
+        }
+    }
 
     public PreTokenizer PreTokenizer => _preTokenizer;
     public override int VocabularySize { get; }
@@ -173,7 +209,7 @@ public sealed class BpeTokenizer : Tokenizer
             if (k < 0)
             {
                 if (piece.Length == 1) { ids.Add(_byteIds[(int)packed]); return; }
-                if (_mergeMap == null)
+                if (_wholePieceFirst)
                 {
                     int whole = _bytesToId.GetShort(packed, piece.Length);
                     if (whole >= 0) { ids.Add(whole); return; }
@@ -186,7 +222,7 @@ public sealed class BpeTokenizer : Tokenizer
         var b = bytes[..n];
         int id;
         if (n == 1) ids.Add(_byteIds[b[0]]);
-        else if (_mergeMap == null && (id = _bytesToId.Get(b)) >= 0) ids.Add(id); // tiktoken: a whole piece that is a token
+        else if (_wholePieceFirst && (id = _bytesToId.Get(b)) >= 0) ids.Add(id); // a whole piece that is a token
         else if (n <= CachedPieceMaxBytes && cache.Get(b) is { } cached) ids.AddRange(cached);
         else
         {
@@ -204,7 +240,7 @@ public sealed class BpeTokenizer : Tokenizer
         var ids = new List<int>();
         int id;
         if (bytes.Length == 1) ids.Add(_byteIds[bytes[0]]);
-        else if (_mergeMap == null && (id = _bytesToId.Get(bytes)) >= 0) ids.Add(id);
+        else if (_wholePieceFirst && (id = _bytesToId.Get(bytes)) >= 0) ids.Add(id);
         else if (_mergeMap == null) BytePairMerger.Merge(bytes, _byteIds, new RankByBytesRule(_bytesToId), ids);
         else BytePairMerger.Merge(bytes, _byteIds, new MergeListRule(_mergeMap), ids);
         return ids;
