@@ -18,6 +18,7 @@ public sealed class BpeTokenizer : Tokenizer
     readonly PreTokenizer _preTokenizer;
     readonly byte[]?[] _idToBytes;
     readonly ByteSequenceMap _bytesToId;
+    readonly int[]? _twoByteRanks; // tiktoken's rule: ranks of two-byte tokens, for the first merges
     readonly int[] _byteIds = new int[256];
     readonly Dictionary<long, (int Rank, int Id)>? _mergeMap; // null: tiktoken's rank-by-bytes rule
     readonly List<(int Left, int Right)>? _merges;
@@ -53,6 +54,7 @@ public sealed class BpeTokenizer : Tokenizer
                 _mergeMap.TryAdd(MergeListRule.Key(a, b), (r, id));
             }
         }
+        if (merges == null) _twoByteRanks = RankByBytesRule.TwoByteRanks(bytesToId);
         _specialTokens = new Dictionary<string, int>(specialTokens);
         foreach (var (t, id) in _specialTokens) _specialById[id] = t;
         _allSpecials = [.. _specialTokens.Keys];
@@ -227,7 +229,7 @@ public sealed class BpeTokenizer : Tokenizer
         else
         {
             int before = ids.Count;
-            if (_mergeMap == null) BytePairMerger.Merge(b, _byteIds, new RankByBytesRule(_bytesToId), ids);
+            if (_mergeMap == null) BytePairMerger.Merge(b, _byteIds, new RankByBytesRule(_bytesToId, _twoByteRanks), ids);
             else BytePairMerger.Merge(b, _byteIds, new MergeListRule(_mergeMap), ids);
             if (n <= CachedPieceMaxBytes) cache.Add(b, ids.GetRange(before, ids.Count - before).ToArray());
         }
@@ -241,7 +243,7 @@ public sealed class BpeTokenizer : Tokenizer
         int id;
         if (bytes.Length == 1) ids.Add(_byteIds[bytes[0]]);
         else if (_wholePieceFirst && (id = _bytesToId.Get(bytes)) >= 0) ids.Add(id);
-        else if (_mergeMap == null) BytePairMerger.Merge(bytes, _byteIds, new RankByBytesRule(_bytesToId), ids);
+        else if (_mergeMap == null) BytePairMerger.Merge(bytes, _byteIds, new RankByBytesRule(_bytesToId, _twoByteRanks), ids);
         else BytePairMerger.Merge(bytes, _byteIds, new MergeListRule(_mergeMap), ids);
         return ids;
     }
