@@ -9,6 +9,9 @@ if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 mapfile -t packages < <(grep -v '^\s*#' "$root/tools/apt-packages.txt" | grep -v '^\s*$')
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+# Node.js runs tiktoken and Hugging Face tokenizers as references; a Node.js from elsewhere (which
+# brings its own npm, and conflicts with Debian's) is used as it is.
+if ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
 if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
