@@ -229,7 +229,7 @@ public sealed class BpeTokenizer : Tokenizer
         else
         {
             int before = ids.Count;
-            if (_mergeMap == null) BytePairMerger.Merge(b, _byteIds, new RankByBytesRule(_bytesToId, _twoByteRanks), ids);
+            if (_mergeMap == null) BytePairMerger.Merge(b, _byteIds, new RankByBytesRule(_bytesToId, _twoByteRanks, cache.PairRanks), ids);
             else BytePairMerger.Merge(b, _byteIds, new MergeListRule(_mergeMap), ids);
             if (n <= CachedPieceMaxBytes) cache.Add(b, ids.GetRange(before, ids.Count - before).ToArray());
         }

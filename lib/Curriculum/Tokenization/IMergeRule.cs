@@ -14,8 +14,9 @@ public interface IMergeRule
 
 /// <summary>tiktoken's rule: a pair merges if its bytes are a token, at that token's rank.
 /// <paramref name="twoByteRanks"/>[b0 * 256 + b1] (or null) answers two-byte pairs, the first round of every
-/// merge, from a 256 KiB table that stays in the CPU's cache.</summary>
-public readonly struct RankByBytesRule(ByteSequenceMap ranks, int[]? twoByteRanks = null) : IMergeRule
+/// merge, from a 256 KiB table that stays in the CPU's cache; <paramref name="memo"/> (or null) remembers
+/// the answers for longer pairs of up to 8 bytes.</summary>
+public readonly struct RankByBytesRule(ByteSequenceMap ranks, int[]? twoByteRanks = null, ShortKeyMemo? memo = null) : IMergeRule
 {
     /// <summary>The rank of every two-byte token, -1 where none: the table for the constructor.</summary>
     public static int[] TwoByteRanks(ByteSequenceMap ranks)
@@ -29,7 +30,7 @@ public readonly struct RankByBytesRule(ByteSequenceMap ranks, int[]? twoByteRank
     {
         rank = mergedId = twoByteRanks != null && rightEnd - leftStart == 2
             ? twoByteRanks[(piece[leftStart] << 8) | piece[leftStart + 1]]
-            : ranks.GetDirect(piece[leftStart..rightEnd]);
+            : memo != null ? ranks.GetDirect(piece[leftStart..rightEnd], memo) : ranks.GetDirect(piece[leftStart..rightEnd]);
         return rank >= 0;
     }
 }

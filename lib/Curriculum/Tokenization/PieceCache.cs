@@ -10,6 +10,9 @@ sealed class PieceCache
     ByteSequenceMap _index = new(4096);
     readonly List<int[]> _ids = [];
 
+    /// <summary>This thread's memo of pair lookups in the tokenizer's rank table.</summary>
+    public ShortKeyMemo PairRanks { get; } = new();
+
     public int[]? Get(ReadOnlySpan<byte> piece)
     {
         int k = _index.Get(piece);
