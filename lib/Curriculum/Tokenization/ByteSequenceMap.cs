@@ -46,6 +46,7 @@ public sealed class ByteSequenceMap
     public int Count => _count;
 
     /// <summary>Adds or replaces the id of <paramref name="key"/> (non-empty).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Set(ReadOnlySpan<byte> key, int value)
     {
         if (key.IsEmpty) throw new ArgumentException("empty key", nameof(key));
@@ -123,6 +124,7 @@ public sealed class ByteSequenceMap
         return value;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     int Find(ReadOnlySpan<byte> key, ulong prefix, int hash)
     {
         ref var s = ref _slots[FindSlot(key, prefix, hash)];
@@ -157,6 +159,7 @@ public sealed class ByteSequenceMap
         return _arenaUsed - bytes.Length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Grow()
     {
         var old = _slots;
