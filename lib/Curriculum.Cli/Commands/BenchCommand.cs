@@ -10,6 +10,8 @@ static class BenchCommand
         var bench = new Command("bench", "Measure speed and memory; compare with the reference scripts in ../shared/anchors.");
         bench.Subcommands.Add(BenchDataCommand.Create());
         bench.Subcommands.Add(BenchEngineCommand.Create());
+        bench.Subcommands.Add(BenchGemmCommand.Create());
+        bench.Subcommands.Add(BenchTrainerCommand.Create());
         bench.Subcommands.Add(BenchTokenizerCommand.Create());
         return bench;
     }
