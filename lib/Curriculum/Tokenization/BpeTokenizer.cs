@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -18,9 +18,11 @@ public sealed class BpeTokenizer : Tokenizer
     readonly PreTokenizer _preTokenizer;
     readonly byte[]?[] _idToBytes;
     readonly ByteSequenceMap _bytesToId;
+    readonly int[]? _twoByteRanks; // tiktoken's rule: ranks of two-byte tokens, for the first merges
     readonly int[] _byteIds = new int[256];
     readonly Dictionary<long, (int Rank, int Id)>? _mergeMap; // null: tiktoken's rank-by-bytes rule
     readonly List<(int Left, int Right)>? _merges;
+    readonly bool _wholePieceFirst; // a piece that is a token is that token (tiktoken; HF's ignore_merges)
     readonly Dictionary<string, int> _specialTokens;
     readonly Dictionary<int, string> _specialById = [];
     readonly string[] _allSpecials;
@@ -28,8 +30,9 @@ public sealed class BpeTokenizer : Tokenizer
     const int CachedPieceMaxBytes = 128;
 
     BpeTokenizer(PreTokenizer preTokenizer, byte[]?[] idToBytes, ByteSequenceMap bytesToId,
-        List<(int, int)>? merges, IReadOnlyDictionary<string, int> specialTokens)
+        List<(int, int)>? merges, IReadOnlyDictionary<string, int> specialTokens, bool ignoreMerges = false)
     {
+        _wholePieceFirst = merges == null || ignoreMerges;
         _preTokenizer = preTokenizer;
         _idToBytes = idToBytes;
         _bytesToId = bytesToId;
@@ -51,6 +54,7 @@ public sealed class BpeTokenizer : Tokenizer
                 _mergeMap.TryAdd(MergeListRule.Key(a, b), (r, id));
             }
         }
+        if (merges == null) _twoByteRanks = RankByBytesRule.TwoByteRanks(bytesToId);
         _specialTokens = new Dictionary<string, int>(specialTokens);
         foreach (var (t, id) in _specialTokens) _specialById[id] = t;
         _allSpecials = [.. _specialTokens.Keys];
@@ -84,10 +88,44 @@ public sealed class BpeTokenizer : Tokenizer
     }
 
     /// <summary>A tokenizer from a vocabulary (token bytes by id; null for ids held by special tokens)
-    /// and a merges list in priority order, as Hugging Face's BPE model.</summary>
+    /// and a merges list in priority order, as Hugging Face's BPE model. With <paramref name="ignoreMerges"/>
+    /// a piece that is a token is taken whole before any merging (HF's <c>ignore_merges</c>, as tiktoken does).</summary>
     public static BpeTokenizer FromMerges(PreTokenizer preTokenizer, IReadOnlyList<byte[]?> vocabulary,
-        IReadOnlyList<(int Left, int Right)> merges, IReadOnlyDictionary<string, int> specialTokens)
-        => new(preTokenizer, [.. vocabulary], Index(vocabulary), [.. merges], specialTokens);
+        IReadOnlyList<(int Left, int Right)> merges, IReadOnlyDictionary<string, int> specialTokens, bool ignoreMerges = false)
+        => new(preTokenizer, [.. vocabulary], Index(vocabulary), [.. merges], specialTokens, ignoreMerges);
+
+    /// <summary>Whether a piece that is a token is taken whole before merging.</summary>
+    public bool IgnoresMerges => _wholePieceFirst;
+
+    /// <summary>
+    /// The merges list equivalent to tiktoken's rule: each token of rank r, merged using only tokens of
+    /// lower rank, falls into exactly two pieces, and that pair is merge number r (how Hugging Face
+    /// converts tiktoken vocabularies). Throws if some token is not reachable by merging.
+    /// </summary>
+    public List<(int Left, int Right)> DeriveMerges()
+    {
+        if (_merges != null) return [.. _merges];
+        var merges = new List<(int, int)>();
+        var parts = new List<int>();
+        for (int id = 0; id < _idToBytes.Length; id++)
+        {
+            if (_idToBytes[id] is not { Length: > 1 } token) continue;
+            parts.Clear();
+            BytePairMerger.Merge(token, _byteIds, new RankBelowRule(_bytesToId, id), parts);
+            if (parts.Count != 2) throw new InvalidOperationException($"token {id} ({Convert.ToHexString(token)}) is not one merge of two lower-ranked tokens");
+            merges.Add((parts[0], parts[1]));
+        }
+        return merges;
+    }
+
+    readonly struct RankBelowRule(ByteSequenceMap ranks, int limit) : IMergeRule
+    {
+        public bool TryMerge(ReadOnlySpan<byte> piece, int leftStart, int rightEnd, int leftId, int rightId, out int rank, out int mergedId)
+        {
+            rank = mergedId = ranks.GetDirect(piece[leftStart..rightEnd]);
+            return rank >= 0 && rank < limit;
+        }
+    }
 
     public PreTokenizer PreTokenizer => _preTokenizer;
     public override int VocabularySize { get; }
@@ -173,7 +211,7 @@ public sealed class BpeTokenizer : Tokenizer
             if (k < 0)
             {
                 if (piece.Length == 1) { ids.Add(_byteIds[(int)packed]); return; }
-                if (_mergeMap == null)
+                if (_wholePieceFirst)
                 {
                     int whole = _bytesToId.GetShort(packed, piece.Length);
                     if (whole >= 0) { ids.Add(whole); return; }
@@ -186,12 +224,12 @@ public sealed class BpeTokenizer : Tokenizer
         var b = bytes[..n];
         int id;
         if (n == 1) ids.Add(_byteIds[b[0]]);
-        else if (_mergeMap == null && (id = _bytesToId.Get(b)) >= 0) ids.Add(id); // tiktoken: a whole piece that is a token
+        else if (_wholePieceFirst && (id = _bytesToId.Get(b)) >= 0) ids.Add(id); // a whole piece that is a token
         else if (n <= CachedPieceMaxBytes && cache.Get(b) is { } cached) ids.AddRange(cached);
         else
         {
             int before = ids.Count;
-            if (_mergeMap == null) BytePairMerger.Merge(b, _byteIds, new RankByBytesRule(_bytesToId), ids);
+            if (_mergeMap == null) BytePairMerger.Merge(b, _byteIds, new RankByBytesRule(_bytesToId, _twoByteRanks, cache.PairRanks), ids);
             else BytePairMerger.Merge(b, _byteIds, new MergeListRule(_mergeMap), ids);
             if (n <= CachedPieceMaxBytes) cache.Add(b, ids.GetRange(before, ids.Count - before).ToArray());
         }
@@ -204,8 +242,8 @@ public sealed class BpeTokenizer : Tokenizer
         var ids = new List<int>();
         int id;
         if (bytes.Length == 1) ids.Add(_byteIds[bytes[0]]);
-        else if (_mergeMap == null && (id = _bytesToId.Get(bytes)) >= 0) ids.Add(id);
-        else if (_mergeMap == null) BytePairMerger.Merge(bytes, _byteIds, new RankByBytesRule(_bytesToId), ids);
+        else if (_wholePieceFirst && (id = _bytesToId.Get(bytes)) >= 0) ids.Add(id);
+        else if (_mergeMap == null) BytePairMerger.Merge(bytes, _byteIds, new RankByBytesRule(_bytesToId, _twoByteRanks), ids);
         else BytePairMerger.Merge(bytes, _byteIds, new MergeListRule(_mergeMap), ids);
         return ids;
     }

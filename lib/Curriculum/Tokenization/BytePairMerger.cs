@@ -15,6 +15,7 @@ public static class BytePairMerger
 
     /// <summary>Appends the ids of <paramref name="piece"/> to <paramref name="output"/>;
     /// <paramref name="byteIds"/>[b] is the id of the single byte b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Merge<TRule>(ReadOnlySpan<byte> piece, ReadOnlySpan<int> byteIds, TRule rule, List<int> output)
         where TRule : struct, IMergeRule
     {
@@ -60,6 +61,7 @@ public static class BytePairMerger
         for (int k = 0; k < count; k++) output.Add(id[k]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     static int PairRank<TRule>(ReadOnlySpan<byte> piece, Span<int> start, Span<int> id, int k, TRule rule, out int merged)
         where TRule : struct, IMergeRule
         => rule.TryMerge(piece, start[k], start[k + 2], id[k], id[k + 1], out int r, out merged) ? r : int.MaxValue;
@@ -93,6 +95,7 @@ public static class BytePairMerger
         for (int k = 0; k < n; k = end[k]) output.Add(id[k]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     static void Push<TRule>(PriorityQueue<(int, int, int), long> heap, ReadOnlySpan<byte> piece, TRule rule,
         int left, int rightEnd, int leftId, int rightId) where TRule : struct, IMergeRule
     {

@@ -46,6 +46,7 @@ public sealed class ByteSequenceMap
     public int Count => _count;
 
     /// <summary>Adds or replaces the id of <paramref name="key"/> (non-empty).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Set(ReadOnlySpan<byte> key, int value)
     {
         if (key.IsEmpty) throw new ArgumentException("empty key", nameof(key));
@@ -87,6 +88,21 @@ public sealed class ByteSequenceMap
         return Find(key, prefix, Hash(prefix, key));
     }
 
+    /// <summary><see cref="GetDirect(ReadOnlySpan{byte})"/> remembering short keys' answers in a one-thread
+    /// <paramref name="memo"/> (no locks, no allocation): merging asks about the same pairs again and again.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int GetDirect(ReadOnlySpan<byte> key, ShortKeyMemo memo)
+    {
+        if (key.IsEmpty || key.Length > 8) return GetDirect(key);
+        ulong prefix = Prefix(key);
+        int hash = ShortHash(prefix, key.Length);
+        ref var e = ref memo.Entries[hash & (ShortKeyMemo.Size - 1)];
+        if (e.Length == key.Length && e.Prefix == prefix) return e.Value;
+        int value = Find(key, prefix, hash);
+        e = new ShortKeyMemo.Entry { Prefix = prefix, Length = key.Length, Value = value };
+        return value;
+    }
+
     /// <summary>The id of a key of 1 to 8 bytes given packed little-endian in <paramref name="prefix"/>, or -1
     /// (a tokenizer's fast path for short ASCII pieces, with no UTF-8 transcoding).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -108,6 +124,7 @@ public sealed class ByteSequenceMap
         return value;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     int Find(ReadOnlySpan<byte> key, ulong prefix, int hash)
     {
         ref var s = ref _slots[FindSlot(key, prefix, hash)];
@@ -142,6 +159,7 @@ public sealed class ByteSequenceMap
         return _arenaUsed - bytes.Length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Grow()
     {
         var old = _slots;

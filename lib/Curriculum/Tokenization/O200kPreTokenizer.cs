@@ -50,6 +50,7 @@ public sealed class O200kPreTokenizer : PreTokenizer
     }
 
     /// <summary><c>U*W+</c> at <paramref name="p"/> with backtracking: end, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static int UStarWPlus(ReadOnlySpan<char> s, int p)
     {
         int uEnd = p, lastW = -1, lastWWidth = 0;
@@ -67,6 +68,7 @@ public sealed class O200kPreTokenizer : PreTokenizer
     }
 
     /// <summary><c>U+W*</c> at <paramref name="p"/>: end, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static int UPlusWStar(ReadOnlySpan<char> s, int p)
     {
         int uEnd = RunEnd(s, p, U);

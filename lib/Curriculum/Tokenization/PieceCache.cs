@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Curriculum.Tokenization;
 
 /// <summary>
@@ -10,12 +11,17 @@ sealed class PieceCache
     ByteSequenceMap _index = new(4096);
     readonly List<int[]> _ids = [];
 
+    /// <summary>This thread's memo of pair lookups in the tokenizer's rank table.</summary>
+    public ShortKeyMemo PairRanks { get; } = new();
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int[]? Get(ReadOnlySpan<byte> piece)
     {
         int k = _index.Get(piece);
         return k < 0 ? null : _ids[k];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(ReadOnlySpan<byte> piece, int[] ids)
     {
         if (_ids.Count >= Limit) { _index = new ByteSequenceMap(4096); _ids.Clear(); }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Curriculum.Tokenization;
 
 /// <summary>The split patterns of the byte-level BPE encodings (tiktoken's <c>pat_str</c>).</summary>
@@ -68,6 +69,7 @@ public abstract class PreTokenizer
     protected static bool IsOther(byte cls) => (cls & (CodePointClass.Letter | CodePointClass.Number | CodePointClass.Space)) == 0;
 
     /// <summary>Length of <c>'s|'t|'re|'ve|'m|'ll|'d</c> at <paramref name="i"/> (0 if none); ASCII case folding when asked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected static int ContractionLength(ReadOnlySpan<char> s, int i, bool ignoreCase)
     {
         if (s[i] != '\'' || i + 1 >= s.Length) return 0;
@@ -81,6 +83,7 @@ public abstract class PreTokenizer
     }
 
     /// <summary>End of the run of code points starting at <paramref name="i"/> whose flags intersect <paramref name="mask"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected static int RunEnd(ReadOnlySpan<char> s, int i, byte mask)
     {
         while (i < s.Length)
@@ -93,6 +96,7 @@ public abstract class PreTokenizer
     }
 
     /// <summary>End of the run of "other" code points (not letter, number or space) from <paramref name="i"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected static int OtherRunEnd(ReadOnlySpan<char> s, int i)
     {
         while (i < s.Length)
@@ -109,6 +113,7 @@ public abstract class PreTokenizer
     /// <c>\s*[\r\n]+</c> first (up to and including the run's last newline); then <c>\s+(?!\S)</c>
     /// (the run but its last character when a non-space follows), then <c>\s+</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected static int WhitespaceEnd(ReadOnlySpan<char> s, int i, bool newlineRule)
     {
         int e = RunEnd(s, i, CodePointClass.Space);

@@ -43,8 +43,9 @@ public static class TokenizerJson
     static BpeTokenizer LoadBpe(Reader root, Reader model)
     {
         if (!root.IsNull("normalizer")) throw root.Error("normalizer", "a byte-level BPE tokenizer.json with a normalizer is not supported (expected null)");
-        foreach (var option in new[] { "dropout", "continuing_subword_prefix", "end_of_word_suffix" })
-            if (!model.IsNull(option)) throw model.Error(option, "is not supported (expected null)");
+        if (!model.IsNull("dropout")) throw model.Error("dropout", "is not supported (expected null)");
+        foreach (var option in new[] { "continuing_subword_prefix", "end_of_word_suffix" })
+            if (!model.IsNull(option) && model.String(option) != "") throw model.Error(option, "is not supported (expected null or \"\")");
         if (model.OptionalBool("byte_fallback")) throw model.Error("byte_fallback", "is not supported (expected false)");
         var preTokenizer = ReadByteLevelPreTokenizer(root.Object("pre_tokenizer"));
 
@@ -81,7 +82,7 @@ public static class TokenizerJson
             if (!tokenIds.ContainsKey(left + right)) throw m.Error(null, $"merge result '{left + right}' is not in model.vocab");
             merges.Add((a, b));
         }
-        try { return BpeTokenizer.FromMerges(preTokenizer, vocabulary, merges, specialTokens); }
+        try { return BpeTokenizer.FromMerges(preTokenizer, vocabulary, merges, specialTokens, model.OptionalBool("ignore_merges")); }
         catch (ArgumentException e) { throw model.Error(null, e.Message); }
     }
 
@@ -108,10 +109,11 @@ public static class TokenizerJson
         throw pre.Error("type", "expected a ByteLevel pre-tokenizer, or a Sequence of Split and ByteLevel");
     }
 
-    /// <summary>Writes a byte-level BPE tokenizer trained with merges (atomically).</summary>
+    /// <summary>Writes a byte-level BPE tokenizer (atomically). A tiktoken-rule one is written with the
+    /// equivalent merges (<see cref="BpeTokenizer.DeriveMerges"/>) and <c>ignore_merges: true</c>.</summary>
     public static void Save(BpeTokenizer tokenizer, string path)
     {
-        var merges = tokenizer.Merges ?? throw new ArgumentException("a tiktoken-rule tokenizer has no merges list to write; tokenizer.json needs one");
+        var merges = tokenizer.Merges ?? tokenizer.DeriveMerges();
         var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, WriterOptions))
         {
@@ -154,7 +156,7 @@ public static class TokenizerJson
             w.WriteNull("end_of_word_suffix");
             w.WriteBoolean("fuse_unk", false);
             w.WriteBoolean("byte_fallback", false);
-            w.WriteBoolean("ignore_merges", false);
+            w.WriteBoolean("ignore_merges", tokenizer.IgnoresMerges);
             w.WriteStartObject("vocab");
             var specialById = tokenizer.SpecialTokens.ToDictionary(kv => kv.Value, kv => kv.Key);
             for (int id = 0; id < tokenizer.VocabularySize; id++)

@@ -1,5 +1,3 @@
-
-
 namespace Curriculum.Tokenization;
 
 /// <summary>Settings of <see cref="WordPieceTrainer"/>.</summary>

@@ -76,6 +76,26 @@ public class BpeTrainerTests
     }
 
     [Fact]
+    public void Progress_IsReported_ForCountingAndMerging()
+    {
+        var reports = new List<TrainingProgress>();
+        var trainer = new BpeTrainer(new BpeTrainerOptions(2300), new SynchronousProgress(reports.Add));
+        trainer.AddFiles([TrainingCorpus.FilePath]);
+        trainer.Train();
+        var counting = reports.Where(r => r.Stage == "counting").ToList();
+        var merging = reports.Where(r => r.Stage == "merging").ToList();
+        Assert.Equal(new FileInfo(TrainingCorpus.FilePath).Length, counting[^1].Done);
+        Assert.Equal(counting[^1].Total, counting[^1].Done);
+        Assert.Equal([1000L, 2000L, 2044L], merging.Select(r => r.Done));
+        Assert.All(merging, r => Assert.Equal(2044, r.Total));
+    }
+
+    sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+
+    [Fact]
     public void EmptyInput_GivesNoIds_AndEmptyText()
     {
         var trainer = new BpeTrainer(new BpeTrainerOptions(300));

@@ -41,12 +41,14 @@ static class MixedTextGenerator
     {
         int[][] ranges = [[0x20, 0x7E], [0xA0, 0x24F], [0x300, 0x36F], [0x370, 0x3FF], [0x400, 0x4FF], [0x600, 0x6FF],
             [0x900, 0x97F], [0x2000, 0x206F], [0x3040, 0x30FF], [0x4E00, 0x9FFF], [0xAC00, 0xD7A3], [0xFF00, 0xFFEF],
-            [0x1F300, 0x1FAFF], [0x1D400, 0x1D7FF], [0x20000, 0x2A6DF]];
+            [0x1F300, 0x1FAFF], [0x1D400, 0x1D7FF], [0x20000, 0x2A6DF], [0x80, 0x2FFFF]];
         var sb = new StringBuilder();
         for (int i = 0; i < n; i++)
         {
             var r = ranges[rng.Next(ranges.Length)];
-            sb.Append(char.ConvertFromUtf32(rng.Next(r[0], r[1] + 1)));
+            int cp;
+            do cp = rng.Next(r[0], r[1] + 1); while (cp >= 0xD800 && cp <= 0xDFFF); // any code point but surrogates
+            sb.Append(char.ConvertFromUtf32(cp));
         }
         return sb.ToString();
     }

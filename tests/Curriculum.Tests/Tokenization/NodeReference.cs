@@ -96,3 +96,13 @@ sealed class HuggingFaceFactAttribute : FactAttribute
 {
     public HuggingFaceFactAttribute() { if (!NodeReference.HasTokenizers) Skip = NodeReference.TokenizersMissing; }
 }
+
+/// <summary>A fact that needs both npm tiktoken and npm tokenizers through node.</summary>
+sealed class TiktokenAndHuggingFaceFactAttribute : FactAttribute
+{
+    public TiktokenAndHuggingFaceFactAttribute()
+    {
+        if (!NodeReference.HasTiktoken) Skip = NodeReference.TiktokenMissing;
+        else if (!NodeReference.HasTokenizers) Skip = NodeReference.TokenizersMissing;
+    }
+}

@@ -132,6 +132,32 @@ public class TiktokenParityTests
         Assert.Equal("\uFFFD", tok.Decode(ids.Take(ids.Count - 1)));
     }
 
+    [TiktokenAndHuggingFaceFact]
+    public void ExportedTokenizerJson_HuggingFaceGivesTiktokensIds()
+    {
+        // written with merges derived from the ranks: HF tokenizers (its own regex engine for the split) must agree
+        string[] texts = [HardText, .. TrainingCorpus.UnseenLines.Take(200)];
+        foreach (var name in new[] { "cl100k_base" }) // o200k works too; one keeps the test short
+        {
+            var tok = Load(name);
+            string path = TrainingCorpus.TempPath(name + ".json");
+            try
+            {
+                TokenizerJson.Save(tok, path);
+                var loaded = Assert.IsType<BpeTokenizer>(TokenizerJson.Load(path));
+                using var hf = NodeReference.HuggingFace(new { tokenizer = path, texts, addSpecialTokens = false });
+                var results = hf.RootElement.GetProperty("texts").EnumerateArray().ToArray();
+                for (int i = 0; i < texts.Length; i++)
+                {
+                    var expected = i == 0 ? HardTextIds[name] : [.. tok.EncodeToIds(texts[i])];
+                    AssertSameIds(expected, results[i].GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray(), texts[i], name + " (HF tokenizers)");
+                    AssertSameIds(expected, loaded.EncodeToIds(texts[i]), texts[i], name + " (merges list)");
+                }
+            }
+            finally { File.Delete(path); }
+        }
+    }
+
     static void AssertSameIds(IReadOnlyList<int> expected, IReadOnlyList<int> actual, string text, string what)
     {
         int n = Math.Min(expected.Count, actual.Count), i = 0;
