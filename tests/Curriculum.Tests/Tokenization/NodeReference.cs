@@ -5,7 +5,8 @@ namespace Curriculum.Tests.Tokenization;
 
 /// <summary>
 /// The reference implementations run through node: npm `tiktoken` and `tokenizers` from tools/node
-/// (installed by `npm ci --prefix tools/node`). Tests that need them are skipped, saying so, where absent.
+/// (installed by `npm ci --prefix tools/node`). Tests that need them are skipped, saying so, where absent,
+/// except under CI (the CI variable set), where a missing reference is a failure, not a skip.
 /// </summary>
 static class NodeReference
 {
@@ -16,6 +17,10 @@ static class NodeReference
     public static readonly bool HasTokenizers = HasNode() && Directory.Exists(Path.Combine(Modules, "tokenizers"));
     public const string TiktokenMissing = "needs node and the npm package tiktoken: run `npm ci --prefix tools/node`";
     public const string TokenizersMissing = "needs node and the npm package tokenizers: run `npm ci --prefix tools/node`";
+    static readonly bool RequiredHere = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
+
+    /// <summary>Why a test needing a reference is skipped here, or null when it runs (present, or required under CI).</summary>
+    public static string? SkipReason(bool present, string missing) => present || RequiredHere ? null : missing;
 
     static readonly Lazy<string> RanksDir = new(() =>
     {
@@ -56,6 +61,7 @@ static class NodeReference
 
     static void Run(string script, params string[] args)
     {
+        if (!HasTiktoken || !HasTokenizers) throw new InvalidOperationException(TiktokenMissing + "; " + TokenizersMissing);
         var psi = new ProcessStartInfo("node") { RedirectStandardError = true, RedirectStandardOutput = true };
         psi.ArgumentList.Add(script);
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -83,18 +89,18 @@ static class NodeReference
 /// <summary>A fact that needs npm tiktoken through node; skipped with the reason where absent.</summary>
 sealed class TiktokenFactAttribute : FactAttribute
 {
-    public TiktokenFactAttribute() { if (!NodeReference.HasTiktoken) Skip = NodeReference.TiktokenMissing; }
+    public TiktokenFactAttribute() => Skip = NodeReference.SkipReason(NodeReference.HasTiktoken, NodeReference.TiktokenMissing);
 }
 
 sealed class TiktokenTheoryAttribute : TheoryAttribute
 {
-    public TiktokenTheoryAttribute() { if (!NodeReference.HasTiktoken) Skip = NodeReference.TiktokenMissing; }
+    public TiktokenTheoryAttribute() => Skip = NodeReference.SkipReason(NodeReference.HasTiktoken, NodeReference.TiktokenMissing);
 }
 
 /// <summary>A fact that needs npm tokenizers through node; skipped with the reason where absent.</summary>
 sealed class HuggingFaceFactAttribute : FactAttribute
 {
-    public HuggingFaceFactAttribute() { if (!NodeReference.HasTokenizers) Skip = NodeReference.TokenizersMissing; }
+    public HuggingFaceFactAttribute() => Skip = NodeReference.SkipReason(NodeReference.HasTokenizers, NodeReference.TokenizersMissing);
 }
 
 /// <summary>A fact that needs both npm tiktoken and npm tokenizers through node.</summary>
@@ -102,7 +108,7 @@ sealed class TiktokenAndHuggingFaceFactAttribute : FactAttribute
 {
     public TiktokenAndHuggingFaceFactAttribute()
     {
-        if (!NodeReference.HasTiktoken) Skip = NodeReference.TiktokenMissing;
-        else if (!NodeReference.HasTokenizers) Skip = NodeReference.TokenizersMissing;
+        Skip = NodeReference.SkipReason(NodeReference.HasTiktoken, NodeReference.TiktokenMissing)
+            ?? NodeReference.SkipReason(NodeReference.HasTokenizers, NodeReference.TokenizersMissing);
     }
 }
