@@ -9,5 +9,9 @@ root.Subcommands.Add(BookCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(TokenizerCommand.Create());
+root.Subcommands.Add(PretrainCommand.Create());
+root.Subcommands.Add(FinetuneCommand.Create());
+root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(GenerateCommand.Create());
 
 return root.Parse(args).Invoke();

@@ -11,6 +11,7 @@ static class BenchCommand
         bench.Subcommands.Add(BenchDataCommand.Create());
         bench.Subcommands.Add(BenchEngineCommand.Create());
         bench.Subcommands.Add(BenchGemmCommand.Create());
+        bench.Subcommands.Add(BenchTrainerCommand.Create());
         bench.Subcommands.Add(BenchTokenizerCommand.Create());
         return bench;
     }

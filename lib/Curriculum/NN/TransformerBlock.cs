@@ -1,3 +1,4 @@
+using Curriculum.Precision;
 using Curriculum.Tensors;
 
 namespace Curriculum.NN;
@@ -6,6 +7,8 @@ namespace Curriculum.NN;
 /// Pre-LayerNorm Transformer block (GPT-2 / the anchor encoder):
 ///   x = x + Dropout(proj(SelfAttention(qkv(ln1(x)))));  x = x + Dropout(fc2(GELU(fc1(ln2(x))))).
 /// Names match PyTorch's anchor model: ln1, qkv, proj, ln2, fc1, fc2. x (B,T,C) -> (B,T,C).
+/// The residual stream is stored in the <see cref="Autocast"/> policy's <see cref="OpClass.Residual"/> format.
+/// With <see cref="GradientCheckpointing"/> the block keeps only its input and recomputes itself in backward.
 /// </summary>
 public sealed class TransformerBlock : Module
 {
@@ -19,6 +22,13 @@ public sealed class TransformerBlock : Module
     public float DropoutP { get; }
     public GeluApproximation Gelu { get; }
     readonly Generator? _generator;
+    List<Tensor>? _parameterList;
+
+    /// <summary>
+    /// Keep only the block's input in the forward pass and recompute the block in backward (<see cref="Checkpoint"/>),
+    /// with the same dropout masks: same gradients, less memory, one more forward pass.
+    /// </summary>
+    public bool GradientCheckpointing { get; set; }
 
     public TransformerBlock(int dim, int numHeads, int ffnDim, float dropout = 0f, GeluApproximation gelu = GeluApproximation.None,
         Generator? generator = null)
@@ -39,10 +49,18 @@ public sealed class TransformerBlock : Module
     /// <summary>x (B,T,C); an additive mask broadcasting to (B,H,T,T) and/or causal masking.</summary>
     public Tensor Forward(Tensor x, Tensor? attnMask = null, bool isCausal = false)
     {
+        if (!GradientCheckpointing || !Autograd.IsGradEnabled) return Compute(x, attnMask, isCausal);
+        _parameterList ??= Parameters().ToList();
+        Tensor[] inputs = attnMask != null ? [x, attnMask] : [x];
+        return Checkpoint.Run(t => Compute(t[0], t.Length > 1 ? t[1] : null, isCausal), inputs, _parameterList, _generator);
+    }
+
+    Tensor Compute(Tensor x, Tensor? attnMask, bool isCausal)
+    {
         float p = Training ? DropoutP : 0f;
         var a = F.SelfAttention(Qkv.Forward(Ln1.Forward(x)), NumHeads, attnMask, isCausal, p, _generator);
-        x = x + F.Dropout(Proj.Forward(a), p, Training, _generator);
+        x = F.Cast(x + F.Dropout(Proj.Forward(a), p, Training, _generator), OpClass.Residual);
         var h = Fc2.Forward(F.Gelu(Fc1.Forward(Ln2.Forward(x)), Gelu));
-        return x + F.Dropout(h, p, Training, _generator);
+        return F.Cast(x + F.Dropout(h, p, Training, _generator), OpClass.Residual);
     }
 }

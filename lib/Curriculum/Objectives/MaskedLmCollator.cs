@@ -1,3 +1,4 @@
+using Curriculum.Data;
 namespace Curriculum.Objectives;
 
 /// <summary>A masked-LM example: the corrupted input and, at the chosen positions only, the original token (-100 elsewhere).</summary>

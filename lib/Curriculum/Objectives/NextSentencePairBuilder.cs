@@ -1,3 +1,4 @@
+using Curriculum.Data;
 namespace Curriculum.Objectives;
 
 /// <summary>Segment A and segment B of a BERT example; <see cref="IsRandomNext"/> when B was taken from another document.</summary>

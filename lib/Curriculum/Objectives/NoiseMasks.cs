@@ -1,3 +1,4 @@
+using Curriculum.Data;
 namespace Curriculum.Objectives;
 
 /// <summary>Which tokens a T5 objective corrupts (true = noise), as the T5 code's noise_mask_fn functions (Raffel et al. 2020, section 3.3).</summary>

@@ -1,3 +1,4 @@
+using Curriculum.Data;
 namespace Curriculum.Objectives;
 
 /// <summary>

@@ -44,6 +44,29 @@ public static class Autograd
         }
     }
 
+    /// <summary>
+    /// Grad mode on until disposed, even inside a <see cref="NoGrad"/> scope (<c>torch.enable_grad()</c>): a checkpointed
+    /// block's recomputation records its graph whatever mode the backward pass was started in.
+    /// </summary>
+    internal static IDisposable EnableGrad() => new EnableGradScope();
+
+    sealed class EnableGradScope : IDisposable
+    {
+        readonly int _saved;
+        bool _done;
+        public EnableGradScope()
+        {
+            _saved = _noGradDepth;
+            _noGradDepth = 0;
+        }
+        public void Dispose()
+        {
+            if (_done) return;
+            _done = true;
+            _noGradDepth = _saved;
+        }
+    }
+
     /// <summary>Whether an op on these inputs must be recorded.</summary>
     internal static bool Needs(Tensor a) => IsGradEnabled && a.RequiresGrad;
     internal static bool Needs(Tensor a, Tensor b) => IsGradEnabled && (a.RequiresGrad || b.RequiresGrad);

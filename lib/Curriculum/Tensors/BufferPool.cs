@@ -32,6 +32,15 @@ internal static class BufferPool
         return new float[length];
     }
 
+    /// <summary>Bytes held by the free arrays of this thread.</summary>
+    public static long FreeBytes()
+    {
+        long sum = 0;
+        if (_free == null) return 0;
+        foreach (var (length, stack) in _free) sum += (long)length * stack.Count * sizeof(float);
+        return sum;
+    }
+
     /// <summary>Gives back an array nothing references any more.</summary>
     public static void Return(float[] array)
     {

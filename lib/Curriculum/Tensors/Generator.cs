@@ -22,6 +22,12 @@ public sealed class Generator
         return this;
     }
 
+    /// <summary>The stream's position (<c>get_state()</c>): restoring it with <see cref="SetState"/> replays the same numbers.</summary>
+    public GeneratorState GetState() => new(_s0, _s1, _s2, _s3);
+
+    /// <summary>Rewinds or forwards the stream to a position taken by <see cref="GetState"/> (<c>set_state()</c>).</summary>
+    public void SetState(GeneratorState state) => (_s0, _s1, _s2, _s3) = (state.S0, state.S1, state.S2, state.S3);
+
     static ulong SplitMix(ref ulong x)
     {
         ulong z = x += 0x9E3779B97F4A7C15UL;

@@ -1,4 +1,5 @@
 using Curriculum.Objectives;
+using Curriculum.Data;
 
 namespace Curriculum.Tests.Objectives;
 

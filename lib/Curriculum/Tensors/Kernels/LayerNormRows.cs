@@ -8,11 +8,8 @@ internal static class LayerNormRows
 {
     static int W => Vector<float>.Count;
 
-    /// <summary>
-    /// y = (x - mean)·rstd·w + b over one row (w, b empty when absent); returns (mean, rstd),
-    /// mean from the float64 sum, the biased variance from float32 lanes.
-    /// </summary>
-    public static (float Mean, float Rstd) Forward(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> w, ReadOnlySpan<float> b, float eps)
+    /// <summary>The mean (from the float64 sum) and rstd = 1/sqrt(var + eps) (biased variance in float32 lanes) of one row.</summary>
+    public static (float Mean, float Rstd) Stats(ReadOnlySpan<float> x, float eps)
     {
         int c = x.Length;
         float m = (float)(Elementwise.Sum(x) / c);
@@ -22,7 +19,15 @@ internal static class LayerNormRows
         for (int i = 0; i < vx.Length; i++) { var d = vx[i] - vm; acc = Vector.FusedMultiplyAdd(d, d, acc); }
         float v = Vector.Sum(acc);
         for (int j = vx.Length * W; j < c; j++) { float d = x[j] - m; v += d * d; }
-        float s = 1f / MathF.Sqrt(v / c + eps);
+        return (m, 1f / MathF.Sqrt(v / c + eps));
+    }
+
+    /// <summary>y = (x - m)·s·w + b over one row (w, b empty when absent).</summary>
+    public static void Normalize(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> w, ReadOnlySpan<float> b, float m, float s)
+    {
+        int c = x.Length;
+        var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
+        var vm = new Vector<float>(m);
         var vy = MemoryMarshal.Cast<float, Vector<float>>(y);
         var vs = new Vector<float>(s);
         if (!w.IsEmpty && !b.IsEmpty)
@@ -46,7 +51,6 @@ internal static class LayerNormRows
             if (!b.IsEmpty) n += b[j];
             y[j] = n;
         }
-        return (m, s);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using Curriculum.Precision;
 using Curriculum.Tensors.Kernels;
 
 namespace Curriculum.Tensors;
@@ -8,6 +9,9 @@ namespace Curriculum.Tensors;
 /// Scaled dot-product attention, fused: softmax(scale·Q Kᵀ + mask) V per batch and head, with its backward.
 /// Three entry points share one kernel that reads Q, K, V through strides, so heads are never copied out:
 /// PyTorch's (B,H,T,D) layout, heads as channel groups of (B,T,C), and a fused (B,T,3C) QKV projection.
+/// Under <see cref="Autocast"/>: Q, K, V and P enter the two products rounded to <see cref="OpClass.MatMulInput"/>, the
+/// scores are rounded to <see cref="OpClass.MatMulOutput"/> and then <see cref="OpClass.Softmax"/>, the probabilities to
+/// Softmax, the output to MatMulOutput; in backward dO, dP, dS and the gradients of Q, K, V are rounded likewise.
 /// </summary>
 public static partial class F
 {
@@ -89,11 +93,19 @@ public static partial class F
         int tt = n.Tq * n.Tk;
         var probs = new float[n.B * n.H * tt];           // P (B,H,Tq,Tk), kept for backward
         var y = Tensor.Empty(outShape);
-        float[] qd = q.T.Data, kd = k.T.Data, vd = v.T.Data, yd = y.Data;
+        var policy = Autocast.Policy;
+        var mm = policy.FormatFor(OpClass.MatMulInput);
+        var sm = policy.FormatFor(OpClass.Softmax);
+        var mmOut = policy.FormatFor(OpClass.MatMulOutput);
+        float[] qd = Rounding.Copy(q.T.Data, mm);        // one rounded copy per distinct tensor (SelfAttention: one)
+        float[] kd = ReferenceEquals(k.T, q.T) ? qd : Rounding.Copy(k.T.Data, mm);
+        float[] vd = ReferenceEquals(v.T, q.T) ? qd : ReferenceEquals(v.T, k.T) ? kd : Rounding.Copy(v.T.Data, mm);
+        float[] yd = y.Data;
         float[]? md = mask?.Data;
         // Dropout on the probabilities: O = (P ∘ M) V, M drawn from the generator in order before any work is shared.
         float[]? dropMask = dropoutP > 0f ? DropoutMask(probs.Length, dropoutP, generator ?? Generator.Default) : null;
-        float[] used = dropMask != null ? GC.AllocateUninitializedArray<float>(probs.Length) : probs;
+        // P as the P·V operand: P ∘ M when there is dropout, a second, cast copy when MatMulInput differs from Softmax.
+        float[] used = dropMask != null || mm != sm ? GC.AllocateUninitializedArray<float>(probs.Length) : probs;
         // Each (batch, head) pair is independent and small (a few MFLOP): pairs are shared between threads, each
         // pair's products run on one thread, so the bits do not depend on the thread count.
         Parallelism.For(n.B * n.H, bh =>
@@ -103,6 +115,8 @@ public static partial class F
             var p = probs.AsSpan(bh * tt, tt);
             // S = scale · Q Kᵀ (Tq,Tk)
             Gemm.MultiplyOnOneThread(false, true, n.Tq, n.Tk, n.D, scale, qd.AsSpan(qo), q.RowStride, kd.AsSpan(ko), k.RowStride, 0f, p, n.Tk);
+            FloatRounding.Round(p, mmOut);
+            FloatRounding.Round(p, sm);
             for (int i = 0; i < n.Tq; i++)
             {
                 var row = p.Slice(i * n.Tk, n.Tk);
@@ -115,16 +129,31 @@ public static partial class F
                 if (causal) row[(i + 1)..].Fill(float.NegativeInfinity);
                 SoftmaxRow(row);
             }
-            if (dropMask != null) Elementwise.Mul(p, dropMask.AsSpan(bh * tt, tt), used.AsSpan(bh * tt, tt));
+            FloatRounding.Round(p, sm);
+            var u = used.AsSpan(bh * tt, tt);
+            if (dropMask != null)
+            {
+                Elementwise.Mul(p, dropMask.AsSpan(bh * tt, tt), u);
+                FloatRounding.Round(u, sm);
+            }
+            else if (mm != sm) p.CopyTo(u);
+            if (mm != sm) FloatRounding.Round(u, mm);
             // O = P V (Tq,Dv)
             Gemm.MultiplyOnOneThread(false, false, n.Tq, n.Dv, n.Tk, 1f, used.AsSpan(bh * tt, tt), n.Tk, vd.AsSpan(vo), v.RowStride,
                 0f, yd.AsSpan(b * oBatch + h * oHead), oRow);
         });
+        FloatRounding.Round(yd, mmOut);
         return Autograd.Record(y, op, inputs, g =>
         {
-            var gq = Autograd.GradBuffer(q.T);
-            var gk = Autograd.GradBuffer(k.T);
-            var gv = Autograd.GradBuffer(v.T);
+            var bq = Autograd.GradBuffer(q.T);
+            var bk = Autograd.GradBuffer(k.T);
+            var bv = Autograd.GradBuffer(v.T);
+            // With 16-bit operands, dQ, dK, dV are summed into zeroed buffers (one per distinct tensor), rounded, then added.
+            bool fp32 = mm == FloatFormat.Fp32;
+            float[]? gq = fp32 || bq == null ? bq : new float[bq.Length];
+            float[]? gk = fp32 || bk == null ? bk : ReferenceEquals(bk, bq) ? gq : new float[bk.Length];
+            float[]? gv = fp32 || bv == null ? bv : ReferenceEquals(bv, bq) ? gq : ReferenceEquals(bv, bk) ? gk : new float[bv.Length];
+            FloatRounding.Round(g, mm);
             var dp = BufferPool.Rent(probs.Length);
             Parallelism.For(n.B * n.H, bh =>
             {
@@ -137,6 +166,7 @@ public static partial class F
                 if (gv != null)
                     Gemm.MultiplyOnOneThread(true, false, n.Tk, n.Dv, n.Tq, 1f, used.AsSpan(bh * tt, tt), n.Tk, g.AsSpan(go), oRow,
                         1f, gv.AsSpan(vo), v.RowStride);
+                FloatRounding.Round(d, mmOut);
                 // dS = P ∘ (dP - Σ_j dP·P) per row (after undoing dropout's mask on dP).
                 if (dropMask != null) Elementwise.Mul(d, dropMask.AsSpan(bh * tt, tt), d);
                 for (int i = 0; i < n.Tq; i++)
@@ -146,6 +176,8 @@ public static partial class F
                     float dot = Elementwise.Dot(dr, pr);
                     SoftmaxBackwardRow(pr, dr, dot);
                 }
+                FloatRounding.Round(d, sm);
+                FloatRounding.Round(d, mm);
                 // dQ += scale · dS K (Tq,D);  dK += scale · dSᵀ Q (Tk,D)
                 if (gq != null)
                     Gemm.MultiplyOnOneThread(false, false, n.Tq, n.D, n.Tk, scale, d, n.Tk, kd.AsSpan(ko), k.RowStride,
@@ -155,6 +187,10 @@ public static partial class F
                         1f, gk.AsSpan(ko), k.RowStride);
             });
             BufferPool.Return(dp);
+            if (fp32) return;
+            if (gq != null) Rounding.AddRounded(bq!, gq, mm);
+            if (gk != null && gk != gq) Rounding.AddRounded(bk!, gk, mm);
+            if (gv != null && gv != gq && gv != gk) Rounding.AddRounded(bv!, gv, mm);
         });
     }
 

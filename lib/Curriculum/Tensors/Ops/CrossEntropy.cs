@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using Curriculum.Precision;
 using Curriculum.Tensors.Kernels;
 
 namespace Curriculum.Tensors;
@@ -13,7 +14,8 @@ public static partial class F
     /// <summary>
     /// logits (...,C), targets (...) -> scalar. Rows whose target is <paramref name="ignoreIndex"/> add nothing and
     /// are not counted in the mean. With label smoothing ε the target distribution is (1-ε)·onehot + ε/C, as in PyTorch:
-    /// loss_r = (1-ε)(lse - x_t) + (ε/C) Σ_c (lse - x_c).
+    /// loss_r = (1-ε)(lse - x_t) + (ε/C) Σ_c (lse - x_c). Under <see cref="Autocast"/> the logits and dlogits are
+    /// rounded to <see cref="OpClass.Loss"/>'s format.
     /// </summary>
     public static Tensor CrossEntropy(Tensor logits, IntTensor targets, int ignoreIndex = -100, float labelSmoothing = 0f,
         Reduction reduction = Reduction.Mean)
@@ -35,7 +37,8 @@ public static partial class F
             count++;
         }
         float eps = labelSmoothing;
-        var xd = logits.Data;
+        var lossFormat = Autocast.Policy.FormatFor(OpClass.Loss);
+        var xd = Rounding.Copy(logits.Data, lossFormat);
         var lse = new float[rows];
         var rowLoss = new double[rows];
         Chunks.For(rows, Chunks.RowsPer(c), (r0, r1) =>
@@ -61,6 +64,7 @@ public static partial class F
             // dlogits[r,c] = g·scale·(softmax_c - (1-ε)[c==t] - ε/C); ignored rows get 0.
             var gx = Autograd.GradBuffer(logits);
             if (gx == null) return;
+            var dst = lossFormat == FloatFormat.Fp32 ? gx : new float[gx.Length];
             float gs = g[0] * scale, smooth = eps / c;
             Chunks.For(rows, Chunks.RowsPer(c), (r0, r1) =>
             {
@@ -69,10 +73,11 @@ public static partial class F
                     if (t[r] == ignoreIndex) continue;
                     int b = r * c;
                     float l = lse[r];
-                    CrossEntropyRowGrad(xd.AsSpan(b, c), l, gs, smooth, gx.AsSpan(b, c));
-                    gx[b + t[r]] -= gs * (1f - eps);
+                    CrossEntropyRowGrad(xd.AsSpan(b, c), l, gs, smooth, dst.AsSpan(b, c));
+                    dst[b + t[r]] -= gs * (1f - eps);
                 }
             });
+            if (dst != gx) Rounding.AddRounded(gx, dst, lossFormat);
         });
     }
 

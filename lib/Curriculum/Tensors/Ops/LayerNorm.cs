@@ -1,3 +1,4 @@
+using Curriculum.Precision;
 using Curriculum.Tensors.Kernels;
 
 namespace Curriculum.Tensors;
@@ -7,7 +8,9 @@ public static partial class F
 {
     /// <summary>
     /// x (...,C), weight (C), bias (C) -> (...,C):  y = (x - mean) * rstd * weight + bias,
-    /// rstd = 1/sqrt(var + eps) with the biased variance over C.
+    /// rstd = 1/sqrt(var + eps) with the biased variance over C. Under <see cref="Autocast"/> the input, weight, bias,
+    /// mean, rstd, output and every gradient are rounded to <see cref="OpClass.LayerNorm"/>'s format (the arithmetic between
+    /// them stays fp32).
     /// </summary>
     public static Tensor LayerNorm(Tensor x, Tensor? weight, Tensor? bias, float eps = 1e-5f)
     {
@@ -20,16 +23,22 @@ public static partial class F
         var y = Tensor.Empty(x.ShapeArray);
         var mean = new float[rows];
         var rstd = new float[rows];
-        float[] xd = x.Data, yd = y.Data;
-        float[]? wd = weight?.Data, bd = bias?.Data;
+        var format = Autocast.Policy.FormatFor(OpClass.LayerNorm);
+        bool fp32 = format == FloatFormat.Fp32;
+        float[] xd = Rounding.Copy(x.Data, format), yd = y.Data;
+        float[]? wd = weight != null ? Rounding.Copy(weight.Data, format) : null, bd = bias != null ? Rounding.Copy(bias.Data, format) : null;
         Chunks.For(rows, Chunks.RowsPer(c), (r0, r1) =>
         {
             for (int r = r0; r < r1; r++)
             {
-                var (m, s) = LayerNormRows.Forward(xd.AsSpan(r * c, c), yd.AsSpan(r * c, c), wd, bd, eps);
+                var xr = xd.AsSpan(r * c, c);
+                var (m, s) = LayerNormRows.Stats(xr, eps);
+                if (!fp32) { m = FloatRounding.Round(m, format); s = FloatRounding.Round(s, format); }
                 mean[r] = m; rstd[r] = s;
+                LayerNormRows.Normalize(xr, yd.AsSpan(r * c, c), wd, bd, m, s);
             }
         });
+        FloatRounding.Round(yd, format);
         var inputs = new List<Tensor> { x };
         if (weight != null) inputs.Add(weight);
         if (bias != null) inputs.Add(bias);
@@ -37,9 +46,11 @@ public static partial class F
         {
             // xhat = (x-mean)*rstd, dxhat = g*w:
             // dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat*xhat)); dw = Σrows g*xhat; db = Σrows g.
-            var gx = Autograd.GradBuffer(x);
+            FloatRounding.Round(g, format);
+            var gxBuffer = Autograd.GradBuffer(x);
             var gw = weight != null ? Autograd.GradBuffer(weight) : null;
             var gb = bias != null ? Autograd.GradBuffer(bias) : null;
+            var gx = fp32 || gxBuffer == null ? gxBuffer : new float[gxBuffer.Length];
             int chunk = Chunks.RowsPer(c);
             int nChunks = (rows + chunk - 1) / chunk;
             // Per-chunk partial sums for dw/db, combined in chunk order: deterministic for any thread count.
@@ -54,11 +65,17 @@ public static partial class F
                         gx != null ? gx.AsSpan(r * c, c) : default, partW != null ? partW.AsSpan(ci * c, c) : default,
                         partB != null ? partB.AsSpan(ci * c, c) : default, dxhat);
             });
+            var sumW = fp32 || gw == null ? gw : new float[c];
+            var sumB = fp32 || gb == null ? gb : new float[c];
             for (int k = 0; k < nChunks; k++)
             {
-                if (gw != null) Elementwise.AddInPlace(gw, partW.AsSpan(k * c, c));
-                if (gb != null) Elementwise.AddInPlace(gb, partB.AsSpan(k * c, c));
+                if (sumW != null) Elementwise.AddInPlace(sumW, partW.AsSpan(k * c, c));
+                if (sumB != null) Elementwise.AddInPlace(sumB, partB.AsSpan(k * c, c));
             }
+            if (fp32) return;
+            if (gx != null) Rounding.AddRounded(gxBuffer!, gx, format);
+            if (sumW != null) Rounding.AddRounded(gw!, sumW, format);
+            if (sumB != null) Rounding.AddRounded(gb!, sumB, format);
         });
     }
 }

@@ -1,3 +1,4 @@
+using Curriculum.Precision;
 using Curriculum.Tensors.Kernels;
 
 namespace Curriculum.Tensors;
@@ -5,7 +6,11 @@ namespace Curriculum.Tensors;
 /// <summary>Affine map y = x W^T + b (<c>F.linear</c>), fused: the bias is the GEMM's starting C.</summary>
 public static partial class F
 {
-    /// <summary>x (...,In), weight (Out,In), bias (Out) or null -> (...,Out).</summary>
+    /// <summary>
+    /// x (...,In), weight (Out,In), bias (Out) or null -> (...,Out). Under <see cref="Autocast"/>: x, W and b enter as
+    /// copies rounded to <see cref="OpClass.MatMulInput"/>, the fp32 sum is rounded to <see cref="OpClass.MatMulOutput"/>;
+    /// in backward dY is rounded to MatMulInput and dX, dW, db are rounded to it before they are accumulated.
+    /// </summary>
     public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null)
     {
         int[] sx = x.ShapeArray, sw = weight.ShapeArray;
@@ -14,23 +19,51 @@ public static partial class F
         int nIn = sw[1], nOut = sw[0];
         if (bias != null && (bias.Rank != 1 || bias.Numel != nOut))
             throw new ArgumentException($"Linear: bias {Shapes.Text(bias.ShapeArray)} does not fit weight {Shapes.Text(sw)} (need ({nOut})).");
+        var policy = Autocast.Policy;
+        var mm = policy.FormatFor(OpClass.MatMulInput);
         var shape = (int[])sx.Clone();
         shape[^1] = nOut;
         var y = Tensor.Empty(shape);
         int rows = x.Numel / Math.Max(1, nIn);
-        float[] xd = x.Data, wd = weight.Data, yd = y.Data;
-        if (bias != null) for (int r = 0; r < rows; r++) bias.Data.CopyTo(yd, r * nOut);
-        Gemm.Multiply(false, true, rows, nOut, nIn, 1f, xd, nIn, wd, nIn, bias != null ? 1f : 0f, yd, nOut);
+        float[] xd = Rounding.Copy(x.Data, mm), wd = Rounding.Copy(weight.Data, mm), yd = y.Data;
+        float[]? bd = bias != null ? Rounding.Copy(bias.Data, mm) : null;
+        if (bd != null) for (int r = 0; r < rows; r++) bd.CopyTo(yd, r * nOut);
+        Gemm.Multiply(false, true, rows, nOut, nIn, 1f, xd, nIn, wd, nIn, bd != null ? 1f : 0f, yd, nOut);
+        policy.Round(yd, OpClass.MatMulOutput);
         var inputs = bias != null ? new[] { x, weight, bias } : new[] { x, weight };
         return Autograd.Record(y, "Linear", inputs, g =>
         {
             // g is dY (R,Out); dX (R,In) = dY W; dW (Out,In) = dY^T X; db (Out) = column sums of dY.
             var gx = Autograd.GradBuffer(x);
             var gw = Autograd.GradBuffer(weight);
-            if (gx != null) Gemm.Multiply(false, false, rows, nIn, nOut, 1f, g, nOut, wd, nIn, 1f, gx, nIn);
-            if (gw != null) Gemm.Multiply(true, false, nOut, nIn, rows, 1f, g, nOut, xd, nIn, 1f, gw, nIn);
             var gb = bias != null ? Autograd.GradBuffer(bias) : null;
-            if (gb != null) for (int r = 0; r < rows; r++) Elementwise.AddInPlace(gb, g.AsSpan(r * nOut, nOut));
+            if (mm == FloatFormat.Fp32)
+            {
+                if (gx != null) Gemm.Multiply(false, false, rows, nIn, nOut, 1f, g, nOut, wd, nIn, 1f, gx, nIn);
+                if (gw != null) Gemm.Multiply(true, false, nOut, nIn, rows, 1f, g, nOut, xd, nIn, 1f, gw, nIn);
+                if (gb != null) for (int r = 0; r < rows; r++) Elementwise.AddInPlace(gb, g.AsSpan(r * nOut, nOut));
+                return;
+            }
+            FloatRounding.Round(g, mm);
+            if (gx != null)
+            {
+                var t = BufferPool.Rent(gx.Length);
+                Gemm.Multiply(false, false, rows, nIn, nOut, 1f, g, nOut, wd, nIn, 0f, t, nIn);
+                Rounding.AddRounded(gx, t, mm);
+                BufferPool.Return(t);
+            }
+            if (gw != null)
+            {
+                var t = new float[gw.Length];
+                Gemm.Multiply(true, false, nOut, nIn, rows, 1f, g, nOut, xd, nIn, 0f, t, nIn);
+                Rounding.AddRounded(gw, t, mm);
+            }
+            if (gb != null)
+            {
+                var t = new float[nOut];
+                for (int r = 0; r < rows; r++) Elementwise.AddInPlace(t, g.AsSpan(r * nOut, nOut));
+                Rounding.AddRounded(gb, t, mm);
+            }
         });
     }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using Curriculum.Precision;
 using Curriculum.Tensors.Kernels;
 
 namespace Curriculum.Tensors;
@@ -11,6 +12,9 @@ namespace Curriculum.Tensors;
 /// computed at once because the loss is a scalar whose incoming gradient g only scales them:
 ///   A = softmax - (1-ε)·onehot - ε/V (ignored rows 0);  dX = g·s·A W,  dW = g·s·Aᵀ X,  db = g·s·Σrows A  (s = 1/count or 1).
 /// The backward only scales the kept (N,C), (V,C) and (V) sums by g·s. Same numbers as the two ops composed.
+/// Under <see cref="Autocast"/> with a 16-bit format the whole logits are formed instead: the head is a <see cref="Linear"/>
+/// (16-bit operands, logits rounded to <see cref="OpClass.MatMulOutput"/>), the logits are then rounded to
+/// <see cref="OpClass.Loss"/>, and dlogits to Loss and then <see cref="OpClass.MatMulInput"/> before the head's backward products.
 /// </summary>
 public static partial class F
 {
@@ -30,6 +34,10 @@ public static partial class F
         if (targets.Numel != rows)
             throw new ArgumentException($"LinearCrossEntropy: input {Shapes.Text(sx)} and targets {Shapes.Text(targets.ShapeArray)} do not fit (need (...,C) and (...)).");
         if (labelSmoothing < 0f || labelSmoothing > 1f) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "LinearCrossEntropy: label smoothing must be in [0, 1].");
+        var policy = Autocast.Policy;
+        if (policy.FormatFor(OpClass.MatMulInput) != FloatFormat.Fp32 || policy.FormatFor(OpClass.MatMulOutput) != FloatFormat.Fp32
+            || policy.FormatFor(OpClass.Loss) != FloatFormat.Fp32)
+            return LinearCrossEntropyRounded(x, weight, bias, targets, ignoreIndex, labelSmoothing, reduction, policy);
         var t = targets.Data;
         int count = 0;
         for (int r = 0; r < rows; r++)
@@ -90,6 +98,76 @@ public static partial class F
             if (dx != null) { Elementwise.AddScaledInPlace(Autograd.GradBuffer(x)!, dx, gs); BufferPool.Return(dx); }
             if (dw != null) { Elementwise.AddScaledInPlace(Autograd.GradBuffer(weight)!, dw, gs); BufferPool.Return(dw); }
             if (db != null) Elementwise.AddScaledInPlace(Autograd.GradBuffer(bias!)!, db, gs);
+        });
+    }
+
+    static Tensor LinearCrossEntropyRounded(Tensor x, Tensor weight, Tensor? bias, IntTensor targets, int ignoreIndex,
+        float labelSmoothing, Reduction reduction, PrecisionPolicy policy)
+    {
+        Tensor logits;
+        using (Autograd.NoGrad()) logits = Linear(x, weight, bias);     // (N,V), not recorded
+        var mm = policy.FormatFor(OpClass.MatMulInput);
+        var lossFormat = policy.FormatFor(OpClass.Loss);
+        FloatRounding.Round(logits.Data, lossFormat);
+        int v = weight.ShapeArray[0], c = weight.ShapeArray[1], rows = logits.Numel / v;
+        Tensor loss;
+        using (Autograd.NoGrad()) loss = CrossEntropy(logits, targets, ignoreIndex, labelSmoothing, reduction);
+        var t = targets.Data;
+        int count = 0;
+        foreach (int ti in t) if (ti != ignoreIndex) count++;
+        float scale = reduction == Reduction.Mean ? 1f / count : 1f, eps = labelSmoothing, smooth = eps / v;
+        var inputs = bias != null ? new[] { x, weight, bias } : new[] { x, weight };
+        return Autograd.Record(loss, "LinearCrossEntropy", inputs, g =>
+        {
+            // dlogits (N,V) = g·scale·(softmax - (1-ε)·onehot - ε/V), written over the logits; ignored rows are 0.
+            var z = logits.Data;
+            float gs = g[0] * scale;
+            Chunks.For(rows, Chunks.RowsPer(v), (r0, r1) =>
+            {
+                for (int r = r0; r < r1; r++)
+                {
+                    var zr = z.AsSpan(r * v, v);
+                    if (t[r] == ignoreIndex) { zr.Clear(); continue; }
+                    float m = Elementwise.Max(zr);
+                    float lse = m + MathF.Log(VectorMath.SumExpShifted(zr, m));
+                    VectorMath.ExpShifted(zr, lse, zr);                 // softmax
+                    for (int j = 0; j < v; j++) zr[j] = gs * (zr[j] - smooth);
+                    zr[t[r]] -= gs * (1f - eps);
+                }
+            });
+            // dX (N,C) = dlogits W;  dW (V,C) += dlogitsᵀ X;  db += column sums of dlogits.
+            var gx = Autograd.GradBuffer(x);
+            var gw = Autograd.GradBuffer(weight);
+            var gb = bias != null ? Autograd.GradBuffer(bias) : null;
+            if (mm == FloatFormat.Fp32 && lossFormat == FloatFormat.Fp32)
+            {
+                if (gx != null) Gemm.Multiply(false, false, rows, c, v, 1f, z, v, weight.Data, c, 1f, gx, c);
+                if (gw != null) Gemm.Multiply(true, false, v, c, rows, 1f, z, v, x.Data, c, 1f, gw, c);
+                if (gb != null) for (int r = 0; r < rows; r++) Elementwise.AddInPlace(gb, z.AsSpan(r * v, v));
+                return;
+            }
+            // The 16-bit operands are rounded again from the unchanged fp32 tensors rather than kept from the forward.
+            FloatRounding.Round(z, lossFormat);
+            FloatRounding.Round(z, mm);
+            if (gx != null)
+            {
+                var tx = BufferPool.Rent(gx.Length);
+                Gemm.Multiply(false, false, rows, c, v, 1f, z, v, Rounding.Copy(weight.Data, mm), c, 0f, tx, c);
+                Rounding.AddRounded(gx, tx, mm);
+                BufferPool.Return(tx);
+            }
+            if (gw != null)
+            {
+                var tw = new float[gw.Length];
+                Gemm.Multiply(true, false, v, c, rows, 1f, z, v, Rounding.Copy(x.Data, mm), c, 0f, tw, c);
+                Rounding.AddRounded(gw, tw, mm);
+            }
+            if (gb != null)
+            {
+                var tb = new float[gb.Length];
+                for (int r = 0; r < rows; r++) Elementwise.AddInPlace(tb, z.AsSpan(r * v, v));
+                Rounding.AddRounded(gb, tb, mm);
+            }
         });
     }
 

@@ -1,8 +1,12 @@
+using Curriculum.Precision;
 using Curriculum.Tensors.Kernels;
 
 namespace Curriculum.Tensors;
 
-/// <summary>Softmax and log-softmax along one dimension (<c>F.softmax</c>, <c>F.log_softmax</c>).</summary>
+/// <summary>
+/// Softmax and log-softmax along one dimension (<c>F.softmax</c>, <c>F.log_softmax</c>). Under <see cref="Autocast"/>
+/// input, output and gradients are rounded to <see cref="OpClass.Softmax"/>'s format (log-softmax: <see cref="OpClass.Loss"/>'s).
+/// </summary>
 public static partial class F
 {
     /// <summary>y = exp(x - max) / Σ exp(x - max) along <paramref name="dim"/>.</summary>
@@ -19,7 +23,8 @@ public static partial class F
         // View as (outer, n, inner): elements of one softmax are `inner` apart.
         int outer = Shapes.Prod(shape, 0, d), n = shape[d], inner = Shapes.Prod(shape, d + 1, shape.Length);
         var y = Tensor.Empty(shape);
-        float[] xd = x.Data, yd = y.Data;
+        var format = Autocast.Policy.FormatFor(log ? OpClass.Loss : OpClass.Softmax);
+        float[] xd = Rounding.Copy(x.Data, format), yd = y.Data;
         Chunks.For(outer * inner, Math.Max(1, Chunks.RowsPer(n)), (s, e) =>
         {
             for (int q = s; q < e; q++)
@@ -55,11 +60,14 @@ public static partial class F
                 }
             }
         });
+        FloatRounding.Round(yd, format);
         return Autograd.Record(y, name, [x], g =>
         {
             // softmax: dx = y * (g - Σ g·y);  log-softmax: dx = g - exp(y) * Σ g.
-            var gx = Autograd.GradBuffer(x);
-            if (gx == null) return;
+            var gxBuffer = Autograd.GradBuffer(x);
+            if (gxBuffer == null) return;
+            FloatRounding.Round(g, format);
+            var gx = format == FloatFormat.Fp32 ? gxBuffer : new float[gxBuffer.Length];
             Chunks.For(outer * inner, Math.Max(1, Chunks.RowsPer(n)), (s, e) =>
             {
                 for (int q = s; q < e; q++)
@@ -72,6 +80,7 @@ public static partial class F
                     else for (int j = 0; j < n; j++) gx[b + j * inner] += yd[b + j * inner] * (g[b + j * inner] - dot);
                 }
             });
+            if (gx != gxBuffer) Rounding.AddRounded(gxBuffer, gx, format);
         });
     }
 }

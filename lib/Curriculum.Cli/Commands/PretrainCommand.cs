@@ -1,0 +1,154 @@
+using System.CommandLine;
+using Curriculum.Models;
+using Curriculum.NN;
+using Curriculum.Objectives;
+using Curriculum.Optim;
+using Curriculum.Tensors;
+using Curriculum.Training;
+
+namespace Curriculum.Cli.Commands;
+
+/// <summary>
+/// <c>curriculum pretrain --config run.json [--resume] [--from MODEL]</c>: pre-trains a GPT (causal LM) or BERT (masked LM)
+/// on token shards with the <see cref="Trainer{TBatch}"/>: the mixture and its schedule, the LR schedule, gradient
+/// clipping, atomic checkpoints every N steps with exact resume, held-out evaluation, a metrics log; then writes the
+/// model folder that finetune, eval and generate read. <c>--from</c> continues pre-training a saved model
+/// (domain-adaptive pre-training, Gururangan et al. 2020).
+/// </summary>
+static class PretrainCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string>("--config", "-c") { Description = "The run description (see samples/run.json and samples/README.md).", Required = true };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in the run's checkpoint folder (same config)." };
+        var from = new Option<string?>("--from") { Description = "Start from a saved model folder instead of random weights (continued, domain-adaptive pre-training)." };
+        var cmd = new Command("pretrain", "Pre-train a GPT or BERT from scratch (or continue one) on token shards, as run.json describes.\n"
+            + "Steps: tokenizer train -> data prepare --tokenizer -> pretrain -> finetune / eval / generate. Example: curriculum pretrain --config samples/run.json");
+        foreach (var o in new Option[] { config, resume, from }) cmd.Options.Add(o);
+        cmd.SetAction(p => CliErrors.Guard(() => Run(p.GetValue(config)!, p.GetValue(resume), p.GetValue(from))));
+        return cmd;
+    }
+
+    static int Run(string configPath, bool resume, string? fromPath)
+    {
+        var saved = fromPath != null ? ModelDirectory.Load(fromPath) : null;
+        var cfg = RunConfig.Load(configPath);
+        if (saved != null)
+        {
+            if (saved.Kind is not (ModelKind.Gpt or ModelKind.Bert) || (saved.Kind == ModelKind.Gpt) != (cfg.ModelType == "gpt"))
+                throw new UsageException($"--from {fromPath}: is a {saved.Kind} model; $.model.type in {configPath} is \"{cfg.ModelType}\".");
+            int savedVocab = saved.Gpt?.VocabSize ?? saved.Bert!.VocabSize, vocab = cfg.Gpt?.VocabSize ?? cfg.Bert!.VocabSize;
+            if (savedVocab != vocab)
+                throw new UsageException($"--from {fromPath}: the model has {savedVocab} tokens, the run's tokenizer {vocab}; continue with the model's own tokenizer ({Path.Combine(saved.Directory, ModelDirectory.TokenizerFile)}).");
+            cfg = cfg with { Gpt = saved.Gpt, Bert = saved.Bert, SeqLen = Math.Min(cfg.SeqLen, saved.MaxPositions) };
+        }
+        var tokenizer = Tokenization.TokenizerJson.Load(cfg.Tokenizer);
+        int vocabSize = cfg.Gpt?.VocabSize ?? cfg.Bert!.VocabSize;
+        var streams = cfg.Sources.Select((s, i) => ShardStreams.Read(s.Shards, vocabSize, $"{cfg.File}: $.data.sources[{i}].shards")).ToList();
+        int[]? heldOut = cfg.HeldOut != null ? ShardStreams.Read(cfg.HeldOut, vocabSize, $"{cfg.File}: $.data.held_out") : null;
+
+        var init = new Generator(cfg.Seed);
+        Module model;
+        Objective<LmBatch> objective;
+        Func<IntTensor, IntTensor, Tensor> lossOf;
+        if (cfg.Gpt != null)
+        {
+            var gpt = new GptModel(cfg.Gpt, init);
+            if (saved != null) gpt.LoadStateDict(saved.State, saved.Directory);
+            double w = cfg.Objectives[0].Weight;
+            objective = b => [new TaskLoss("causal_lm", gpt.Loss(b.Inputs, b.Targets), w)];
+            lossOf = (inputs, targets) => gpt.Loss(inputs, targets);
+            model = gpt;
+        }
+        else
+        {
+            var bert = new BertForPreTraining(cfg.Bert!, init);
+            if (saved != null) bert.LoadStateDict(saved.State, saved.Directory);
+            int mask = tokenizer.TokenToId("[MASK]") ?? throw new ConfigException($"{cfg.File}: $.tokenizer: has no [MASK] token; BERT's masked LM needs a WordPiece tokenizer (`curriculum tokenizer train --type wordpiece`).");
+            int pad = tokenizer.TokenToId("[PAD]") ?? 0;
+            var specials = new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]" }.Select(tokenizer.TokenToId).OfType<int>().ToList();
+            var collator = new MaskedLmCollator(vocabSize, mask, pad, specials, cfg.Seed);
+            double w = cfg.Objectives[0].Weight;
+            Tensor Mlm(IntTensor inputs)
+            {
+                int b = inputs.Size(0), t = inputs.Size(1);
+                var ids = new int[b * t];
+                var labels = new int[b * t];
+                for (int r = 0; r < b; r++)
+                {
+                    var ex = collator.Mask(inputs.Data.AsSpan(r * t, t));       // 15%: 80% [MASK], 10% random, 10% kept
+                    ex.InputIds.CopyTo(ids, r * t);
+                    ex.Labels.CopyTo(labels, r * t);
+                }
+                var logits = bert.MlmLogits(bert.Bert.Forward(new IntTensor(ids, b, t)));   // (B,T,V)
+                return F.CrossEntropy(logits.Reshape(b * t, vocabSize), new IntTensor(labels, b * t));
+            }
+            objective = b => [new TaskLoss("mlm", Mlm(b.Inputs), w)];
+            lossOf = (inputs, _) => Mlm(inputs);
+            model = bert;
+        }
+
+        var source = new TokenWindowSource(streams, cfg.BatchSize, cfg.SeqLen, cfg.Mixture, cfg.Seed, cfg.Sources.Select(s => s.Name).ToList());
+        var optimizer = new AdamW(model.Parameters(), (float)cfg.Lr, (float)cfg.Beta1, (float)cfg.Beta2, 1e-8f, (float)cfg.WeightDecay);
+        Directory.CreateDirectory(cfg.Out);
+        var store = new CheckpointStore(cfg.CheckpointDir, cfg.KeepCheckpoints);
+        if (!resume && store.List().Count > 0)
+            throw new UsageException($"{cfg.CheckpointDir} already holds checkpoints; pass --resume to continue that run, or set $.checkpoint.dir / $.out to a new folder.");
+        var options = new TrainerOptions
+        {
+            TotalSteps = cfg.Steps,
+            AccumulationSteps = cfg.Accumulation,
+            MaxGradNorm = cfg.MaxGradNorm,
+            Seed = cfg.Seed,
+            MetricsPath = Path.Combine(cfg.Out, "metrics.jsonl"),
+            LogEvery = 1,
+            EvalEvery = cfg.EvalEvery,
+            Evaluate = heldOut != null ? () => new Dictionary<string, double> { ["held_out_loss"] = HeldOutStreamLoss(model, lossOf, heldOut, cfg.SeqLen) } : null,
+            CheckpointEvery = cfg.CheckpointEvery,
+            Checkpoints = store,
+        };
+        using var trainer = new Trainer<LmBatch>(model, objective, source, optimizer, cfg.Schedule, options);
+        trainer.Reporters.Add(new ProgressLine(Console.Error, Math.Max(1, (int)(cfg.Steps / 50)), inPlace: !Console.IsErrorRedirected));
+        Console.Error.WriteLine($"{cfg.ModelType} {model.NumParameters():N0} parameters; {cfg.Sources.Count} source(s), {streams.Sum(s => (long)s.Length):N0} tokens; "
+            + $"{cfg.Steps} steps of {cfg.BatchSize * cfg.Accumulation}x{cfg.SeqLen} tokens; {cfg.Schedule.Describe()}; fp32");
+        if (resume)
+        {
+            var loaded = trainer.ResumeFromLatest();
+            Console.Error.WriteLine(loaded == null ? $"no checkpoint in {cfg.CheckpointDir}; starting at step 0" : $"resumed from {loaded.Path} at step {trainer.Step}");
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double lastLoss = double.NaN;
+        trainer.StepCompleted += m => lastLoss = m.Loss;
+        try { trainer.Run(); }
+        catch (TrainingDivergedException e)
+        {
+            Console.Error.WriteLine($"failed: {e.Message}");
+            return 1;
+        }
+        if (store.List().LastOrDefault().Step != trainer.Step) trainer.SaveCheckpoint();
+        ModelDirectory.Save(cfg.Out, cfg.Gpt != null ? ModelKind.Gpt : ModelKind.Bert, (object?)cfg.Gpt ?? cfg.Bert!, model.StateDict(), cfg.Tokenizer);
+        string evalText = "";
+        if (heldOut != null)
+        {
+            double h = HeldOutStreamLoss(model, lossOf, heldOut, cfg.SeqLen);
+            evalText = $", held-out loss {h:F4} (perplexity {Math.Exp(h):F2})";
+        }
+        Console.WriteLine($"pretrain: {trainer.Step} steps, {trainer.Tokens:N0} tokens in {ProgressReport.Duration(clock.Elapsed.TotalSeconds)}; last training loss {lastLoss:F4}{evalText}; "
+            + $"model saved to {cfg.Out} ({ModelDirectory.WeightsFile}, {ModelDirectory.TokenizerFile}), checkpoints in {cfg.CheckpointDir}, metrics in {options.MetricsPath}");
+        return 0;
+    }
+
+    /// <summary>Mean loss over consecutive windows of the held-out stream (at most 64), in eval mode without a graph.</summary>
+    static double HeldOutStreamLoss(Module model, Func<IntTensor, IntTensor, Tensor> loss, int[] stream, int seqLen)
+    {
+        bool training = model.Training;
+        model.Eval();
+        double sum = 0;
+        int n = 0;
+        using (Autograd.NoGrad())
+            for (int s = 0; s + seqLen + 1 <= stream.Length && n < 64; s += seqLen, n++)
+                sum += loss(new IntTensor(stream[s..(s + seqLen)], 1, seqLen), new IntTensor(stream[(s + 1)..(s + seqLen + 1)], 1, seqLen)).Item();
+        model.Train(training);
+        return n == 0 ? double.NaN : sum / n;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Curriculum.Training;
+
+/// <summary>
+/// Everything besides the tensors that a resumed run needs to continue exactly: the optimiser step (the schedule is
+/// a function of it), tokens seen, the LR scale left by rollbacks, the seed the per-step dropout stream is derived
+/// from, the guard's counters and loss window, and the data stream's position. <see cref="Model"/>,
+/// <see cref="Optimizer"/>, <see cref="Threads"/> and <see cref="Schedule"/> are recorded to explain a mismatch.
+/// </summary>
+public sealed record TrainerState(
+    long Step,
+    long Tokens,
+    double LrScale,
+    ulong Seed,
+    int NonFiniteStreak,
+    int Rollbacks,
+    double[] SpikeHistory,
+    JsonObject Source,
+    string Model,
+    string Optimizer,
+    int Threads,
+    string Schedule)
+{
+    public string ToJson()
+    {
+        var history = new JsonArray();
+        foreach (var v in SpikeHistory) history.Add(v);
+        var o = new JsonObject
+        {
+            ["step"] = Step,
+            ["tokens"] = Tokens,
+            ["lr_scale"] = LrScale,
+            ["seed"] = Seed,
+            ["nonfinite_streak"] = NonFiniteStreak,
+            ["rollbacks"] = Rollbacks,
+            ["spike_history"] = history,
+            ["source"] = Source.DeepClone(),
+            ["model"] = Model,
+            ["optimizer"] = Optimizer,
+            ["threads"] = Threads,
+            ["schedule"] = Schedule,
+        };
+        return o.ToJsonString();
+    }
+
+    /// <summary>Parses <see cref="ToJson"/>'s output; errors name <paramref name="origin"/> and the field.</summary>
+    public static TrainerState FromJson(string json, string origin)
+    {
+        JsonObject o;
+        try { o = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException($"{origin}: the trainer state is not a JSON object."); }
+        catch (JsonException e) { throw new InvalidDataException($"{origin}: the trainer state is not valid JSON ({e.Message}).", e); }
+        T Get<T>(string field)
+        {
+            try { return o[field] is JsonNode n ? n.GetValue<T>() : throw new InvalidDataException($"{origin}: trainer state field '{field}' is missing."); }
+            catch (Exception e) when (e is FormatException or InvalidOperationException)
+            {
+                throw new InvalidDataException($"{origin}: trainer state field '{field}' is not a {typeof(T).Name}.", e);
+            }
+        }
+        var historyNode = o["spike_history"] as JsonArray ?? throw new InvalidDataException($"{origin}: trainer state field 'spike_history' is missing or not an array.");
+        var history = new double[historyNode.Count];
+        for (int i = 0; i < history.Length; i++) history[i] = historyNode[i]!.GetValue<double>();
+        var source = o["source"] as JsonObject ?? throw new InvalidDataException($"{origin}: trainer state field 'source' is missing or not an object.");
+        return new TrainerState(Get<long>("step"), Get<long>("tokens"), Get<double>("lr_scale"), Get<ulong>("seed"),
+            Get<int>("nonfinite_streak"), Get<int>("rollbacks"), history, (JsonObject)source.DeepClone(),
+            Get<string>("model"), Get<string>("optimizer"), Get<int>("threads"), Get<string>("schedule"));
+    }
+}

@@ -1,0 +1,161 @@
+using Curriculum.Models;
+using Curriculum.NN;
+using Curriculum.Optim;
+using Curriculum.Precision;
+using Curriculum.Tensors;
+using Xunit.Abstractions;
+
+namespace Curriculum.Tests.Checkpointing;
+
+/// <summary>
+/// Gradient checkpointing per block against the same model run without it (the reference: the plain autograd graph):
+/// loss, every gradient and the parameters after AdamW steps are bit for bit the same, with dropout (the recomputation
+/// replays the masks) and under a bf16 policy; the measured activation memory falls as
+/// <see cref="MemoryAccounting"/> predicts from PyTorch's saved tensors.
+/// </summary>
+public class CheckpointingTests(ITestOutputHelper output)
+{
+    static readonly GptConfig Gpt = new(96, 24, 48, 3, 4, 96, Dropout: 0.1f);
+    static readonly BenchmarkEncoderConfig Encoder = new(97, 19, 48, 2, 3, 80, 2);
+
+    static void AssertBitIdentical(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
+                Assert.Fail($"{what}: element {i} is {actual[i]:R} with checkpointing, {expected[i]:R} without.");
+    }
+
+    /// <summary>Losses of <paramref name="steps"/> AdamW steps, and the model afterwards (its gradients from the last step).</summary>
+    static (List<float> Losses, Module Model) TrainGpt(bool checkpointing, int steps, PrecisionPolicy policy)
+    {
+        var gen = new Generator(7);                    // initialisation, then every dropout mask
+        var model = new GptModel(Gpt, gen);
+        Assert.Equal(checkpointing ? Gpt.Layers : 0, checkpointing ? GradientCheckpointing.Enable(model) : 0);
+        var opt = new AdamW(model.Parameters(), lr: 1e-2f);
+        var data = new Generator(11);
+        var losses = new List<float>();
+        for (int s = 0; s < steps; s++)
+        {
+            var ids = IntTensor.RandInt(Gpt.VocabSize, [3, Gpt.MaxPositions], data);
+            var targets = IntTensor.RandInt(Gpt.VocabSize, [3, Gpt.MaxPositions], data);
+            opt.ZeroGrad();
+            Tensor loss;
+            using (Autocast.Enter(policy)) loss = model.Loss(ids, targets);
+            loss.Backward();
+            losses.Add(loss.Item());
+            if (s < steps - 1) opt.Step();
+        }
+        return (losses, model);
+    }
+
+    [Fact]
+    public void GptWithDropoutHasBitIdenticalGradientsOverSteps()
+    {
+        var (plainLosses, plain) = TrainGpt(false, 3, PrecisionPolicy.Fp32);
+        var (ckptLosses, ckpt) = TrainGpt(true, 3, PrecisionPolicy.Fp32);
+        AssertBitIdentical(plainLosses.ToArray(), ckptLosses.ToArray(), "losses");
+        var a = plain.NamedParameters().ToList();
+        var b = ckpt.NamedParameters().ToList();
+        for (int i = 0; i < a.Count; i++)
+        {
+            AssertBitIdentical(a[i].Parameter.Data, b[i].Parameter.Data, "parameter " + a[i].Name);
+            AssertBitIdentical(a[i].Parameter.Grad!.Data, b[i].Parameter.Grad!.Data, "gradient of " + a[i].Name);
+        }
+        // Dropout was active: without it the losses of a fixed model would not depend on the generator.
+        Assert.True(plain.Training);
+    }
+
+    [Fact]
+    public void GptUnderBf16AutocastHasBitIdenticalGradients()
+    {
+        var (_, plain) = TrainGpt(false, 1, PrecisionPolicy.Bf16Autocast);
+        var (_, ckpt) = TrainGpt(true, 1, PrecisionPolicy.Bf16Autocast);
+        var a = plain.NamedParameters().ToList();
+        var b = ckpt.NamedParameters().ToList();
+        for (int i = 0; i < a.Count; i++) AssertBitIdentical(a[i].Parameter.Grad!.Data, b[i].Parameter.Grad!.Data, "gradient of " + a[i].Name);
+    }
+
+    [Fact]
+    public void BenchmarkEncoderHasBitIdenticalGradients()
+    {
+        var gen = new Generator(3);
+        var x = IntTensor.RandInt(Encoder.Vocab, [Encoder.Batch, Encoder.Context], gen);
+        var y = IntTensor.RandInt(Encoder.Vocab, [Encoder.Batch, Encoder.Context], gen);
+        var plain = new BenchmarkEncoder(Encoder, new Generator(5));
+        var ckpt = new BenchmarkEncoder(Encoder, new Generator(5));
+        Assert.Equal(Encoder.Layers, GradientCheckpointing.Enable(ckpt));
+        var l1 = plain.Loss(x, y);
+        var l2 = ckpt.Loss(x, y);
+        l1.Backward();
+        l2.Backward();
+        AssertBitIdentical([l1.Item()], [l2.Item()], "loss");
+        var a = plain.NamedParameters().ToList();
+        var b = ckpt.NamedParameters().ToList();
+        for (int i = 0; i < a.Count; i++) AssertBitIdentical(a[i].Parameter.Grad!.Data, b[i].Parameter.Grad!.Data, "gradient of " + a[i].Name);
+    }
+
+    [Fact]
+    public void RecomputationRestoresTheGeneratorAndPassesGradientsToInputs()
+    {
+        // y = dropout(x·w) checkpointed: dy/dx against the uncheckpointed op, and the stream continues as without it.
+        var w = Tensor.Randn([6, 5], new Generator(1)).RequiresGrad_();
+        Tensor Fn(Tensor[] t) => F.Dropout(F.MatMul(t[0], w), 0.5f, true, null);
+        Tensor Run(bool ckpt, Generator g, out Tensor x)
+        {
+            x = Tensor.Randn([4, 6], new Generator(2)).RequiresGrad_();
+            var input = x;
+            var y = ckpt ? Checkpoint.Run(Fn, [input], [w], g) : Fn([input]);
+            return y;
+        }
+        // F.Dropout draws from Generator.Default when given none, so pass it explicitly.
+        var g1 = Generator.Default;
+        var start = g1.GetState();
+        var y1 = Run(false, g1, out var x1);
+        var after1 = g1.GetState();
+        y1.Sum().Backward();
+        var gw1 = w.Grad!.ToArray();
+        w.ZeroGrad();
+        g1.SetState(start);
+        var y2 = Run(true, g1, out var x2);
+        Assert.Equal(after1, g1.GetState());
+        y2.Sum().Backward();
+        Assert.Equal(after1, g1.GetState());   // backward's replay put the stream back
+        AssertBitIdentical(y1.Data, y2.Data, "output");
+        AssertBitIdentical(x1.Grad!.Data, x2.Grad!.Data, "input gradient");
+        AssertBitIdentical(gw1, w.Grad!.Data, "weight gradient");
+    }
+
+    [Fact]
+    public void MeasuredActivationMemoryFallsAsTheEstimatePredicts()
+    {
+        // Saved activations of one step, measured as live bytes after the forward pass (and during the recomputation),
+        // against MemoryAccounting's count of what PyTorch saves for this model.
+        var cfg = new BenchmarkEncoderConfig(1024, 64, 64, 4, 4, 256, 8);
+        var shape = new TransformerShape(cfg.Vocab, cfg.Context, cfg.Dim, cfg.Layers, cfg.Heads, cfg.Ffn, cfg.Batch);
+        long Peak(bool ckpt)
+        {
+            var model = new BenchmarkEncoder(cfg, new Generator(1));
+            GradientCheckpointing.Enable(model, ckpt);
+            var gen = new Generator(2);
+            var x = IntTensor.RandInt(cfg.Vocab, [cfg.Batch, cfg.Context], gen);
+            var y = IntTensor.RandInt(cfg.Vocab, [cfg.Batch, cfg.Context], gen);
+            model.Loss(x, y).Backward();                  // gradients exist before the baseline: model state, not activations
+            using var probe = ActivationMemoryProbe.Start();
+            var loss = model.Loss(x, y);
+            probe.Sample();
+            loss.Backward();
+            Assert.Equal(ckpt ? 1 + cfg.Layers : 1, probe.SampleCount);
+            GC.KeepAlive(model);
+            return probe.PeakBytes;
+        }
+        long plain = Peak(false), ckpt = Peak(true);
+        var estimate = MemoryAccounting.Estimate(shape, PrecisionPolicy.Fp32);
+        var estimateCkpt = MemoryAccounting.Estimate(shape, PrecisionPolicy.Fp32, checkpointing: true);
+        long estCkptPeak = Math.Max(estimateCkpt.Activations, estimateCkpt.Activations - MemoryAccounting.HeadItems(shape, PrecisionPolicy.Fp32).Sum(i => i.Bytes) + estimateCkpt.RecomputedActivations);
+        output.WriteLine($"measured {plain / 1e6:F2} MB, checkpointed {ckpt / 1e6:F2} MB; estimate {estimate.Activations / 1e6:F2} MB, checkpointed {estCkptPeak / 1e6:F2} MB");
+        Assert.InRange((double)plain / estimate.Activations, 0.8, 1.3);
+        Assert.InRange((double)ckpt / estCkptPeak, 0.8, 1.5);
+        Assert.True(ckpt < 0.6 * plain, $"checkpointing kept {ckpt} of {plain} bytes");
+    }
+}
