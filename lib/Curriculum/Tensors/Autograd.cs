@@ -75,6 +75,7 @@ public static class Autograd
     /// <summary>Attaches a backward closure to <paramref name="output"/> if any input requires a gradient.</summary>
     internal static Tensor Record(Tensor output, string op, Tensor[] inputs, Action<float[]> backward)
     {
+        if (OpProfiler.Enabled) OpProfiler.Forward(op);
         if (!IsGradEnabled) return output;
         bool any = false;
         foreach (var t in inputs) any |= t.RequiresGrad;
@@ -151,7 +152,9 @@ public static class Autograd
             if (g != null)
             {
                 _lastTaken = null;
+                long start = OpProfiler.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                 node.Backward(g);
+                if (OpProfiler.Enabled) OpProfiler.Backward(node.Op, start);
                 // Nothing keeps an output's gradient once its node has run, unless an input adopted the array.
                 if (!ReferenceEquals(_lastTaken, g)) BufferPool.Return(g);
             }

@@ -40,6 +40,20 @@ public static unsafe class Gemm
         => MultiplyBatched(GemmMicroKernels.Best, batch, transA, transB, m, n, k, alpha, a, lda, strideA,
             b, ldb, strideB, beta, c, ldc, strideC);
 
+    /// <summary>
+    /// One product on the calling thread only, for callers that already share independent products between
+    /// threads (attention's (batch, head) pairs). Same bits as <see cref="Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>.
+    /// </summary>
+    internal static void MultiplyOnOneThread(bool transA, bool transB, int m, int n, int k,
+        float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        float beta, Span<float> c, int ldc)
+    {
+        Validate(1, transA, transB, m, n, k, a, lda, 0, b, ldb, 0, c, ldc, 0);
+        if (m == 0 || n == 0) return;
+        fixed (float* pa = a, pb = b, pc = c)
+            Product(GemmMicroKernels.Best, 1, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+    }
+
     internal static void Multiply(GemmMicroKernel kernel, bool transA, bool transB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         float beta, Span<float> c, int ldc)

@@ -19,12 +19,12 @@ internal static class VectorMath
         x = x - n * new Vector<float>(0.693359375f) - n * new Vector<float>(-2.12194440e-4f);
         var z = x * x;
         var y = new Vector<float>(1.9875691500E-4f);
-        y = y * x + new Vector<float>(1.3981999507E-3f);
-        y = y * x + new Vector<float>(8.3334519073E-3f);
-        y = y * x + new Vector<float>(4.1665795894E-2f);
-        y = y * x + new Vector<float>(1.6666665459E-1f);
-        y = y * x + new Vector<float>(5.0000001201E-1f);
-        y = y * z + x + Vector<float>.One;
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(1.3981999507E-3f));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(8.3334519073E-3f));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(4.1665795894E-2f));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(1.6666665459E-1f));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(5.0000001201E-1f));
+        y = Vector.FusedMultiplyAdd(y, z, x + Vector<float>.One);
         var pow2 = Vector.AsVectorSingle(Vector.ShiftLeft(Vector.ConvertToInt32(n) + new Vector<int>(127), 23));
         return Vector.ConditionalSelect(under, Vector<float>.Zero, y * pow2);
     }
@@ -62,8 +62,36 @@ internal static class VectorMath
     /// </summary>
     public static Vector<float> NormalCdf(Vector<float> x, out Vector<float> pdf)
     {
+        var ez = Exp(-x * x * new Vector<float>(0.5f));                 // e^{-x²/2}
+        pdf = ez * new Vector<float>(0.39894228040143268f);
+        return NormalCdf(x, ez);
+    }
+
+    /// <summary>Φ(x) lane-wise with one exponential (the forward of GELU needs no φ).</summary>
+    public static Vector<float> NormalCdf(Vector<float> x)
+    {
         var z = Vector.Abs(x) * new Vector<float>(0.70710678118654752f);
         var t = Vector<float>.One / (Vector<float>.One + new Vector<float>(0.5f) * z);
+        var p = ErfcPolynomial(t);
+        var r = t * Exp(p * t - new Vector<float>(1.26551223f) - z * z);   // erfc(|x|/√2)
+        var half = new Vector<float>(0.5f) * r;        // Φ(-|x|)
+        return Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), half, Vector<float>.One - half);
+    }
+
+    // Φ(x) given ez = e^{-x²/2}.
+    static Vector<float> NormalCdf(Vector<float> x, Vector<float> ez)
+    {
+        var z = Vector.Abs(x) * new Vector<float>(0.70710678118654752f);
+        var t = Vector<float>.One / (Vector<float>.One + new Vector<float>(0.5f) * z);
+        var p = ErfcPolynomial(t);
+        var r = t * ez * Exp(p * t - new Vector<float>(1.26551223f));   // erfc(|x|/√2)
+        var half = new Vector<float>(0.5f) * r;        // Φ(-|x|)
+        return Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), half, Vector<float>.One - half);
+    }
+
+    // The Chebyshev part of erfcc: erfc(z) = t·exp(-z² - 1.26551223 + t·P(t)), P of degree 8.
+    static Vector<float> ErfcPolynomial(Vector<float> t)
+    {
         var p = new Vector<float>(0.17087277f);
         p = p * t + new Vector<float>(-0.82215223f);
         p = p * t + new Vector<float>(1.48851587f);
@@ -73,10 +101,6 @@ internal static class VectorMath
         p = p * t + new Vector<float>(0.09678418f);
         p = p * t + new Vector<float>(0.37409196f);
         p = p * t + new Vector<float>(1.00002368f);
-        var ez = Exp(-z * z);                          // e^{-x²/2}
-        var r = t * ez * Exp(p * t - new Vector<float>(1.26551223f));   // erfc(|x|/√2)
-        pdf = ez * new Vector<float>(0.39894228040143268f);
-        var half = new Vector<float>(0.5f) * r;        // Φ(-|x|)
-        return Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), half, Vector<float>.One - half);
+        return p;
     }
 }

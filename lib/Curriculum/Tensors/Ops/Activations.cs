@@ -38,7 +38,7 @@ public static partial class F
         {
             var v = vx[i];
             vy[i] = tanh ? new Vector<float>(0.5f) * v * (Vector<float>.One + TanhVec(new Vector<float>(SqrtTwoOverPi) * (v + new Vector<float>(0.044715f) * v * v * v)))
-                : v * VectorMath.NormalCdf(v, out _);
+                : v * VectorMath.NormalCdf(v);
         }
         for (int i = vx.Length * Vector<float>.Count; i < x.Length; i++)
         {

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Curriculum.Precision;
 using Curriculum.Tensors.Kernels;
 
@@ -88,53 +90,59 @@ public static partial class F
                 throw new ArgumentException($"{op}: mask {Shapes.Text(mask.ShapeArray)} does not broadcast to the scores' shape {Shapes.Text(full)}.");
             ms = Shapes.BroadcastStrides(mask.ShapeArray, full);
         }
-        int tt = n.Tq * n.Tk, perBatch = n.H * tt;
-        var probs = new float[n.B * perBatch];           // P (B,H,Tq,Tk), kept for backward
+        int tt = n.Tq * n.Tk;
+        var probs = new float[n.B * n.H * tt];           // P (B,H,Tq,Tk), kept for backward
         var y = Tensor.Empty(outShape);
         var policy = Autocast.Policy;
         var mm = policy.FormatFor(OpClass.MatMulInput);
         var sm = policy.FormatFor(OpClass.Softmax);
+        var mmOut = policy.FormatFor(OpClass.MatMulOutput);
         float[] qd = Rounding.Copy(q.T.Data, mm);        // one rounded copy per distinct tensor (SelfAttention: one)
         float[] kd = ReferenceEquals(k.T, q.T) ? qd : Rounding.Copy(k.T.Data, mm);
         float[] vd = ReferenceEquals(v.T, q.T) ? qd : ReferenceEquals(v.T, k.T) ? kd : Rounding.Copy(v.T.Data, mm);
-        for (int b = 0; b < n.B; b++)                    // S = scale · Q Kᵀ, (Tq,Tk) per head
-            Gemm.MultiplyBatched(n.H, false, true, n.Tq, n.Tk, n.D, scale, qd.AsSpan(q.At(b)), q.RowStride, q.HeadStride,
-                kd.AsSpan(k.At(b)), k.RowStride, k.HeadStride, 0f, probs.AsSpan(b * perBatch), n.Tk, tt);
-        policy.Round(probs, OpClass.MatMulOutput);
-        policy.Round(probs, OpClass.Softmax);
+        float[] yd = y.Data;
         float[]? md = mask?.Data;
-        Chunks.For(n.B * n.H * n.Tq, Chunks.RowsPer(n.Tk), (r0, r1) =>
+        // Dropout on the probabilities: O = (P ∘ M) V, M drawn from the generator in order before any work is shared.
+        float[]? dropMask = dropoutP > 0f ? DropoutMask(probs.Length, dropoutP, generator ?? Generator.Default) : null;
+        // P as the P·V operand: P ∘ M when there is dropout, a second, cast copy when MatMulInput differs from Softmax.
+        float[] used = dropMask != null || mm != sm ? GC.AllocateUninitializedArray<float>(probs.Length) : probs;
+        // Each (batch, head) pair is independent and small (a few MFLOP): pairs are shared between threads, each
+        // pair's products run on one thread, so the bits do not depend on the thread count.
+        Parallelism.For(n.B * n.H, bh =>
         {
-            for (int r = r0; r < r1; r++)
+            int b = bh / n.H, h = bh % n.H, qo = q.At(b) + h * q.HeadStride, ko = k.At(b) + h * k.HeadStride,
+                vo = v.At(b) + h * v.HeadStride;
+            var p = probs.AsSpan(bh * tt, tt);
+            // S = scale · Q Kᵀ (Tq,Tk)
+            Gemm.MultiplyOnOneThread(false, true, n.Tq, n.Tk, n.D, scale, qd.AsSpan(qo), q.RowStride, kd.AsSpan(ko), k.RowStride, 0f, p, n.Tk);
+            FloatRounding.Round(p, mmOut);
+            FloatRounding.Round(p, sm);
+            for (int i = 0; i < n.Tq; i++)
             {
-                int i = r % n.Tq, bh = r / n.Tq, h = bh % n.H, b = bh / n.H;
-                var row = probs.AsSpan(r * n.Tk, n.Tk);
+                var row = p.Slice(i * n.Tk, n.Tk);
                 if (md != null)
                 {
                     int mo = b * ms[0] + h * ms[1] + i * ms[2];
                     if (ms[3] == 1) Elementwise.AddInPlace(row, md.AsSpan(mo, n.Tk));
                     else for (int j = 0; j < n.Tk; j++) row[j] += md[mo];
                 }
-                if (causal) for (int j = i + 1; j < n.Tk; j++) row[j] = float.NegativeInfinity;
+                if (causal) row[(i + 1)..].Fill(float.NegativeInfinity);
                 SoftmaxRow(row);
             }
+            FloatRounding.Round(p, sm);
+            var u = used.AsSpan(bh * tt, tt);
+            if (dropMask != null)
+            {
+                Elementwise.Mul(p, dropMask.AsSpan(bh * tt, tt), u);
+                FloatRounding.Round(u, sm);
+            }
+            else if (mm != sm) p.CopyTo(u);
+            if (mm != sm) FloatRounding.Round(u, mm);
+            // O = P V (Tq,Dv)
+            Gemm.MultiplyOnOneThread(false, false, n.Tq, n.Dv, n.Tk, 1f, used.AsSpan(bh * tt, tt), n.Tk, vd.AsSpan(vo), v.RowStride,
+                0f, yd.AsSpan(b * oBatch + h * oHead), oRow);
         });
-        FloatRounding.Round(probs, sm);
-        // Dropout on the probabilities: O = (P ∘ M) V, M from the generator in order.
-        float[]? dropMask = dropoutP > 0f ? DropoutMask(probs.Length, dropoutP, generator ?? Generator.Default) : null;
-        float[] used = probs;
-        if (dropMask != null)
-        {
-            used = GC.AllocateUninitializedArray<float>(probs.Length);
-            Elementwise.Mul(probs, dropMask, used);
-            FloatRounding.Round(used, sm);
-        }
-        if (mm != sm) used = Rounding.Copy(used, mm);   // P as the P·V operand: a second, cast copy
-        var yd = y.Data;
-        for (int b = 0; b < n.B; b++)                    // O = P V, (Tq,Dv) per head
-            Gemm.MultiplyBatched(n.H, false, false, n.Tq, n.Dv, n.Tk, 1f, used.AsSpan(b * perBatch), n.Tk, tt,
-                vd.AsSpan(v.At(b)), v.RowStride, v.HeadStride, 0f, yd.AsSpan(b * oBatch), oRow, oHead);
-        policy.Round(yd, OpClass.MatMulOutput);
+        FloatRounding.Round(yd, mmOut);
         return Autograd.Record(y, op, inputs, g =>
         {
             var bq = Autograd.GradBuffer(q.T);
@@ -147,46 +155,53 @@ public static partial class F
             float[]? gv = fp32 || bv == null ? bv : ReferenceEquals(bv, bq) ? gq : ReferenceEquals(bv, bk) ? gk : new float[bv.Length];
             FloatRounding.Round(g, mm);
             var dp = BufferPool.Rent(probs.Length);
-            for (int b = 0; b < n.B; b++)
+            Parallelism.For(n.B * n.H, bh =>
             {
+                int b = bh / n.H, h = bh % n.H, qo = q.At(b) + h * q.HeadStride, ko = k.At(b) + h * k.HeadStride,
+                    vo = v.At(b) + h * v.HeadStride, go = b * oBatch + h * oHead;
+                var d = dp.AsSpan(bh * tt, tt);
+                var p = probs.AsSpan(bh * tt, tt);
                 // dP = dO Vᵀ (Tq,Tk);  dV += Pᵀ dO (Tk,Dv)
-                Gemm.MultiplyBatched(n.H, false, true, n.Tq, n.Tk, n.Dv, 1f, g.AsSpan(b * oBatch), oRow, oHead,
-                    vd.AsSpan(v.At(b)), v.RowStride, v.HeadStride, 0f, dp.AsSpan(b * perBatch), n.Tk, tt);
+                Gemm.MultiplyOnOneThread(false, true, n.Tq, n.Tk, n.Dv, 1f, g.AsSpan(go), oRow, vd.AsSpan(vo), v.RowStride, 0f, d, n.Tk);
                 if (gv != null)
-                    Gemm.MultiplyBatched(n.H, true, false, n.Tk, n.Dv, n.Tq, 1f, used.AsSpan(b * perBatch), n.Tk, tt,
-                        g.AsSpan(b * oBatch), oRow, oHead, 1f, gv.AsSpan(v.At(b)), v.RowStride, v.HeadStride);
-            }
-            policy.Round(dp, OpClass.MatMulOutput);
-            // dS = P ∘ (dP - Σ_j dP·P) per row (after undoing dropout's mask on dP).
-            Chunks.For(n.B * n.H * n.Tq, Chunks.RowsPer(n.Tk), (r0, r1) =>
-            {
-                for (int r = r0; r < r1; r++)
+                    Gemm.MultiplyOnOneThread(true, false, n.Tk, n.Dv, n.Tq, 1f, used.AsSpan(bh * tt, tt), n.Tk, g.AsSpan(go), oRow,
+                        1f, gv.AsSpan(vo), v.RowStride);
+                FloatRounding.Round(d, mmOut);
+                // dS = P ∘ (dP - Σ_j dP·P) per row (after undoing dropout's mask on dP).
+                if (dropMask != null) Elementwise.Mul(d, dropMask.AsSpan(bh * tt, tt), d);
+                for (int i = 0; i < n.Tq; i++)
                 {
-                    var dr = dp.AsSpan(r * n.Tk, n.Tk);
-                    var pr = probs.AsSpan(r * n.Tk, n.Tk);
-                    if (dropMask != null) Elementwise.Mul(dr, dropMask.AsSpan(r * n.Tk, n.Tk), dr);
+                    var dr = d.Slice(i * n.Tk, n.Tk);
+                    var pr = p.Slice(i * n.Tk, n.Tk);
                     float dot = Elementwise.Dot(dr, pr);
-                    for (int j = 0; j < dr.Length; j++) dr[j] = pr[j] * (dr[j] - dot);
+                    SoftmaxBackwardRow(pr, dr, dot);
                 }
-            });
-            FloatRounding.Round(dp, sm);
-            FloatRounding.Round(dp, mm);
-            for (int b = 0; b < n.B; b++)
-            {
+                FloatRounding.Round(d, sm);
+                FloatRounding.Round(d, mm);
                 // dQ += scale · dS K (Tq,D);  dK += scale · dSᵀ Q (Tk,D)
                 if (gq != null)
-                    Gemm.MultiplyBatched(n.H, false, false, n.Tq, n.D, n.Tk, scale, dp.AsSpan(b * perBatch), n.Tk, tt,
-                        kd.AsSpan(k.At(b)), k.RowStride, k.HeadStride, 1f, gq.AsSpan(q.At(b)), q.RowStride, q.HeadStride);
+                    Gemm.MultiplyOnOneThread(false, false, n.Tq, n.D, n.Tk, scale, d, n.Tk, kd.AsSpan(ko), k.RowStride,
+                        1f, gq.AsSpan(qo), q.RowStride);
                 if (gk != null)
-                    Gemm.MultiplyBatched(n.H, true, false, n.Tk, n.D, n.Tq, scale, dp.AsSpan(b * perBatch), n.Tk, tt,
-                        qd.AsSpan(q.At(b)), q.RowStride, q.HeadStride, 1f, gk.AsSpan(k.At(b)), k.RowStride, k.HeadStride);
-            }
+                    Gemm.MultiplyOnOneThread(true, false, n.Tk, n.D, n.Tq, scale, d, n.Tk, qd.AsSpan(qo), q.RowStride,
+                        1f, gk.AsSpan(ko), k.RowStride);
+            });
             BufferPool.Return(dp);
             if (fp32) return;
             if (gq != null) Rounding.AddRounded(bq!, gq, mm);
             if (gk != null && gk != gq) Rounding.AddRounded(bk!, gk, mm);
             if (gv != null && gv != gq && gv != gk) Rounding.AddRounded(bv!, gv, mm);
         });
+    }
+
+    // d[j] = p[j] · (d[j] - dot), in place.
+    static void SoftmaxBackwardRow(ReadOnlySpan<float> p, Span<float> d, float dot)
+    {
+        var vp = MemoryMarshal.Cast<float, Vector<float>>(p);
+        var vd = MemoryMarshal.Cast<float, Vector<float>>(d);
+        var vdot = new Vector<float>(dot);
+        for (int i = 0; i < vd.Length; i++) vd[i] = vp[i] * (vd[i] - vdot);
+        for (int j = vd.Length * Vector<float>.Count; j < d.Length; j++) d[j] = p[j] * (d[j] - dot);
     }
 
     /// <summary>In-place softmax of one row; a row with every entry -inf (fully masked) becomes zeros.</summary>

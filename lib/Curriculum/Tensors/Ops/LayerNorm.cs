@@ -32,18 +32,10 @@ public static partial class F
             for (int r = r0; r < r1; r++)
             {
                 var xr = xd.AsSpan(r * c, c);
-                var yr = yd.AsSpan(r * c, c);
-                float m = (float)(Elementwise.Sum(xr) / c);
-                float v = 0;
-                for (int j = 0; j < c; j++) { float d = xr[j] - m; v += d * d; }
-                float s = 1f / MathF.Sqrt(v / c + eps);
+                var (m, s) = LayerNormRows.Stats(xr, eps);
                 if (!fp32) { m = FloatRounding.Round(m, format); s = FloatRounding.Round(s, format); }
                 mean[r] = m; rstd[r] = s;
-                for (int j = 0; j < c; j++)
-                {
-                    float n = (xr[j] - m) * s;
-                    yr[j] = wd != null ? n * wd[j] + (bd != null ? bd[j] : 0f) : n + (bd != null ? bd[j] : 0f);
-                }
+                LayerNormRows.Normalize(xr, yd.AsSpan(r * c, c), wd, bd, m, s);
             }
         });
         FloatRounding.Round(yd, format);
@@ -69,29 +61,9 @@ public static partial class F
                 int ci = r0 / chunk;
                 Span<float> dxhat = c <= 4096 ? stackalloc float[c] : new float[c];
                 for (int r = r0; r < r1; r++)
-                {
-                    var xr = xd.AsSpan(r * c, c);
-                    var gr = g.AsSpan(r * c, c);
-                    float m = mean[r], s = rstd[r];
-                    float sum1 = 0, sum2 = 0;
-                    for (int j = 0; j < c; j++)
-                    {
-                        float xh = (xr[j] - m) * s;
-                        float dh = wd != null ? gr[j] * wd[j] : gr[j];
-                        dxhat[j] = dh;
-                        sum1 += dh; sum2 += dh * xh;
-                        if (partW != null) partW[ci * c + j] += gr[j] * xh;
-                        if (partB != null) partB[ci * c + j] += gr[j];
-                    }
-                    if (gx == null) continue;
-                    sum1 /= c; sum2 /= c;
-                    var gxr = gx.AsSpan(r * c, c);
-                    for (int j = 0; j < c; j++)
-                    {
-                        float xh = (xr[j] - m) * s;
-                        gxr[j] += s * (dxhat[j] - sum1 - xh * sum2);
-                    }
-                }
+                    LayerNormRows.Backward(xd.AsSpan(r * c, c), g.AsSpan(r * c, c), wd, mean[r], rstd[r],
+                        gx != null ? gx.AsSpan(r * c, c) : default, partW != null ? partW.AsSpan(ci * c, c) : default,
+                        partB != null ? partB.AsSpan(ci * c, c) : default, dxhat);
             });
             var sumW = fp32 || gw == null ? gw : new float[c];
             var sumB = fp32 || gb == null ? gb : new float[c];

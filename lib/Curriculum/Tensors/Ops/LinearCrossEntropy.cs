@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Curriculum.Precision;
 using Curriculum.Tensors.Kernels;
 
@@ -5,23 +7,105 @@ namespace Curriculum.Tensors;
 
 /// <summary>
 /// The output head and the loss in one op: CrossEntropy(Linear(x, W, b), targets). The logits (N,V) are the
-/// largest activation of a language model; here they stay private, so the backward turns them into dlogits in
-/// place instead of allocating a second (N,V) array. Same numbers as the two ops composed.
+/// largest activation of a language model; here they never exist whole. Rows go through in fixed blocks: a block's
+/// logits, their log-sum-exp and loss, and (when a gradient will be needed) the block's share of the gradients,
+/// computed at once because the loss is a scalar whose incoming gradient g only scales them:
+///   A = softmax - (1-ε)·onehot - ε/V (ignored rows 0);  dX = g·s·A W,  dW = g·s·Aᵀ X,  db = g·s·Σrows A  (s = 1/count or 1).
+/// The backward only scales the kept (N,C), (V,C) and (V) sums by g·s. Same numbers as the two ops composed.
+/// Under <see cref="Autocast"/> with a 16-bit format the whole logits are formed instead: the head is a <see cref="Linear"/>
+/// (16-bit operands, logits rounded to <see cref="OpClass.MatMulOutput"/>), the logits are then rounded to
+/// <see cref="OpClass.Loss"/>, and dlogits to Loss and then <see cref="OpClass.MatMulInput"/> before the head's backward products.
 /// </summary>
 public static partial class F
 {
-    /// <summary>
-    /// x (...,C), weight (V,C), bias (V) or null, targets (...) -> scalar; options as <see cref="CrossEntropy"/>.
-    /// Under <see cref="Autocast"/> the head is a <see cref="Linear"/> (16-bit operands, logits rounded to
-    /// <see cref="OpClass.MatMulOutput"/>), the logits are then rounded to <see cref="OpClass.Loss"/>, and dlogits to
-    /// Loss and then <see cref="OpClass.MatMulInput"/> before the head's backward products.
-    /// </summary>
+    /// <summary>Logits per block of rows: about 2M floats (8 MB), whatever the thread count.</summary>
+    const int HeadBlockFloats = 1 << 21;
+
+    /// <summary>x (...,C), weight (V,C), bias (V) or null, targets (...) -> scalar; options as <see cref="CrossEntropy"/>.</summary>
     public static Tensor LinearCrossEntropy(Tensor x, Tensor weight, Tensor? bias, IntTensor targets, int ignoreIndex = -100,
         float labelSmoothing = 0f, Reduction reduction = Reduction.Mean)
     {
+        int[] sx = x.ShapeArray, sw = weight.ShapeArray;
+        if (sw.Length != 2 || sx.Length < 1 || sx[^1] != sw[1])
+            throw new ArgumentException($"LinearCrossEntropy: input {Shapes.Text(sx)} and weight {Shapes.Text(sw)} do not fit (need (...,C) and (V,C)).");
+        int v = sw[0], c = sw[1], rows = x.Numel / Math.Max(1, c);
+        if (bias != null && (bias.Rank != 1 || bias.Numel != v))
+            throw new ArgumentException($"LinearCrossEntropy: bias {Shapes.Text(bias.ShapeArray)} does not fit weight {Shapes.Text(sw)} (need ({v})).");
+        if (targets.Numel != rows)
+            throw new ArgumentException($"LinearCrossEntropy: input {Shapes.Text(sx)} and targets {Shapes.Text(targets.ShapeArray)} do not fit (need (...,C) and (...)).");
+        if (labelSmoothing < 0f || labelSmoothing > 1f) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "LinearCrossEntropy: label smoothing must be in [0, 1].");
+        var policy = Autocast.Policy;
+        if (policy.FormatFor(OpClass.MatMulInput) != FloatFormat.Fp32 || policy.FormatFor(OpClass.MatMulOutput) != FloatFormat.Fp32
+            || policy.FormatFor(OpClass.Loss) != FloatFormat.Fp32)
+            return LinearCrossEntropyRounded(x, weight, bias, targets, ignoreIndex, labelSmoothing, reduction, policy);
+        var t = targets.Data;
+        int count = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            if (t[r] == ignoreIndex) continue;
+            if ((uint)t[r] >= (uint)v) throw new IndexOutOfRangeException($"LinearCrossEntropy: target {t[r]} at flat position {r} is outside [0,{v}).");
+            count++;
+        }
+        float eps = labelSmoothing, smooth = eps / v;
+        bool needX = Autograd.Needs(x), needW = Autograd.Needs(weight), needB = bias != null && Autograd.Needs(bias);
+        bool grad = needX || needW || needB;
+        float[] xd = x.Data, wd = weight.Data;
+        float[]? dx = needX ? BufferPool.RentZeroed(rows * c) : null;   // A W, (N,C)
+        float[]? dw = needW ? BufferPool.RentZeroed(v * c) : null;      // Aᵀ X, (V,C)
+        float[]? db = needB ? new float[v] : null;                      // Σrows A, (V)
+        var rowLoss = new double[rows];
+        int block = Math.Max(1, HeadBlockFloats / Math.Max(1, v));
+        var z = BufferPool.Rent(Math.Min(rows, block) * v);
+        for (int b0 = 0; b0 < rows; b0 += block)
+        {
+            int nb = Math.Min(block, rows - b0);
+            var zb = z.AsSpan(0, nb * v);
+            // Z (nb,V) = X W^T + b
+            if (bias != null) for (int r = 0; r < nb; r++) bias.Data.CopyTo(zb.Slice(r * v, v));
+            Gemm.Multiply(false, true, nb, v, c, 1f, xd.AsSpan(b0 * c), c, wd, c, bias != null ? 1f : 0f, zb, v);
+            // loss_r = (1-ε)(lse_r - z_r,t) + (ε/V) Σ_j (lse_r - z_rj), as CrossEntropy; then Z becomes A.
+            Chunks.For(nb, Chunks.RowsPer(v), (r0, r1) =>
+            {
+                for (int r = r0; r < r1; r++)
+                {
+                    var zr = z.AsSpan(r * v, v);
+                    int target = t[b0 + r];
+                    if (target == ignoreIndex) { if (grad) zr.Clear(); continue; }
+                    float m = Elementwise.Max(zr);
+                    float l = m + MathF.Log(VectorMath.SumExpShifted(zr, m));
+                    double loss = (1.0 - eps) * (l - zr[target]);
+                    if (eps > 0f) loss += eps / v * (v * (double)l - Elementwise.Sum(zr));
+                    rowLoss[b0 + r] = loss;
+                    if (!grad) continue;
+                    SoftmaxMinusSmoothRow(zr, l, smooth);
+                    zr[target] -= 1f - eps;
+                }
+            });
+            if (!grad) continue;
+            if (dx != null) Gemm.Multiply(false, false, nb, c, v, 1f, zb, v, wd, c, 0f, dx.AsSpan(b0 * c), c);
+            if (dw != null) Gemm.Multiply(true, false, v, c, nb, 1f, zb, v, xd.AsSpan(b0 * c), c, 1f, dw, c);
+            if (db != null) for (int r = 0; r < nb; r++) Elementwise.AddInPlace(db, zb.Slice(r * v, v));
+        }
+        BufferPool.Return(z);
+        double total = 0;
+        for (int r = 0; r < rows; r++) total += rowLoss[r];
+        float scale = reduction == Reduction.Mean ? 1f / count : 1f;   // count 0 gives NaN, as in PyTorch
+        var lossTensor = new Tensor([(float)(total * (reduction == Reduction.Mean ? 1.0 / count : 1.0))]);
+        var inputs = bias != null ? new[] { x, weight, bias } : new[] { x, weight };
+        return Autograd.Record(lossTensor, "LinearCrossEntropy", inputs, g =>
+        {
+            float gs = g[0] * scale;
+            if (dx != null) { Elementwise.AddScaledInPlace(Autograd.GradBuffer(x)!, dx, gs); BufferPool.Return(dx); }
+            if (dw != null) { Elementwise.AddScaledInPlace(Autograd.GradBuffer(weight)!, dw, gs); BufferPool.Return(dw); }
+            if (db != null) Elementwise.AddScaledInPlace(Autograd.GradBuffer(bias!)!, db, gs);
+        });
+    }
+
+    static Tensor LinearCrossEntropyRounded(Tensor x, Tensor weight, Tensor? bias, IntTensor targets, int ignoreIndex,
+        float labelSmoothing, Reduction reduction, PrecisionPolicy policy)
+    {
         Tensor logits;
         using (Autograd.NoGrad()) logits = Linear(x, weight, bias);     // (N,V), not recorded
-        var policy = Autocast.Policy;
         var mm = policy.FormatFor(OpClass.MatMulInput);
         var lossFormat = policy.FormatFor(OpClass.Loss);
         FloatRounding.Round(logits.Data, lossFormat);
@@ -85,5 +169,14 @@ public static partial class F
                 Rounding.AddRounded(gb, tb, mm);
             }
         });
+    }
+
+    // z[j] = exp(z[j] - lse) - smooth, in place.
+    static void SoftmaxMinusSmoothRow(Span<float> z, float lse, float smooth)
+    {
+        var vz = MemoryMarshal.Cast<float, Vector<float>>(z);
+        Vector<float> vl = new(lse), vsm = new(smooth);
+        for (int i = 0; i < vz.Length; i++) vz[i] = VectorMath.Exp(vz[i] - vl) - vsm;
+        for (int i = vz.Length * Vector<float>.Count; i < z.Length; i++) z[i] = MathF.Exp(z[i] - lse) - smooth;
     }
 }
