@@ -136,7 +136,6 @@ static class BenchEngineCommand
         var y = IntTensor.RandInt(cfg.Vocab, [cfg.Batch, cfg.Context], gen);
         var runs = checkpointing ? new[] { new ModelRun(cfg, policy, false), new ModelRun(cfg, policy, true) } : [new ModelRun(cfg, policy, false)];
 
-        var peaks = runs.Select(r => r.ActivationPeak(x, y)).ToArray();
         foreach (var r in runs) for (int i = 0; i < 5; i++) r.Step(x, y);
         foreach (var r in runs) r.Seconds = r.OptimizerSeconds = r.CollectSeconds = 0;
         double rssStart = ProcStatusMb("VmRSS");
@@ -149,6 +148,9 @@ static class BenchEngineCommand
                 OpProfiler.Enabled = false;
             }
         double dt = runs[0].Seconds / steps;
+        // RSS is read before the activation probe runs: the probe's extra forward and backward is not training.
+        double peakRss = ProcStatusMb("VmHWM"), rssEnd = ProcStatusMb("VmRSS");
+        var peaks = runs.Select(r => r.ActivationPeak(x, y)).ToArray();
         table = profile ? ProfileTable(OpProfiler.Snapshot(), steps, dt * 1e3, runs[0].OptimizerSeconds * 1e3 / steps,
             runs[0].CollectSeconds * 1e3 / steps) : null;
         long n = runs[0].Model.NumParameters();
@@ -172,9 +174,9 @@ static class BenchEngineCommand
             ["step_ms"] = Math.Round(dt * 1e3, 2),
             ["tokens_per_s"] = Math.Round(tokens / dt, 1),
             ["gflops"] = Math.Round(cfg.TrainFlopsPerStep(n) / dt / 1e9, 2),
-            ["peak_rss_mb"] = Math.Round(ProcStatusMb("VmHWM"), 1),
+            ["peak_rss_mb"] = Math.Round(peakRss, 1),
             ["rss_start_mb"] = Math.Round(rssStart, 1),
-            ["rss_end_mb"] = Math.Round(ProcStatusMb("VmRSS"), 1),
+            ["rss_end_mb"] = Math.Round(rssEnd, 1),
             ["final_loss"] = Math.Round(last, 4),
             ["activation_peak_mb"] = Math.Round(peaks[0] / 1e6, 1),
             ["activation_estimate_mb"] = EstimateMb(storage, false),
