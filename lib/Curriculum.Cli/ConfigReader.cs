@@ -86,6 +86,43 @@ sealed class ConfigReader
         return System.IO.Path.GetFullPath(s, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(File))!);
     }
 
+    /// <summary>A step that can be switched off: absent or <c>false</c> gives null; <c>true</c> or an object gives
+    /// the step's options (empty for <c>true</c>, so every option takes its default).</summary>
+    public ConfigReader? Step(string field)
+    {
+        if (!TryGet(field, out var v) || v.ValueKind == JsonValueKind.False) return null;
+        if (v.ValueKind == JsonValueKind.True) return new ConfigReader(File, $"{Path}.{field}", EmptyObject);
+        if (v.ValueKind != JsonValueKind.Object) throw Error(field, $"expected an object of options, true or false, got {Describe(v)}.");
+        return new ConfigReader(File, $"{Path}.{field}", v);
+    }
+
+    static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
+    /// <summary>An array of paths that must exist (files or folders), each relative to the config file's folder unless absolute.</summary>
+    public List<string> ExistingPaths(string field)
+    {
+        if (!TryGet(field, out var v)) throw Error(field, "missing; expected an array of file or folder paths.");
+        if (v.ValueKind != JsonValueKind.Array) throw Error(field, $"expected an array of file or folder paths, got {Describe(v)}.");
+        var baseDir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(File))!;
+        var list = new List<string>();
+        foreach (var item in v.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String) throw Error($"{field}[{list.Count}]", $"expected a path string, got {Describe(item)}.");
+            var full = System.IO.Path.GetFullPath(item.GetString()!, baseDir);
+            if (!System.IO.File.Exists(full) && !Directory.Exists(full)) throw Error($"{field}[{list.Count}]", $"{full}: no such file or folder.");
+            list.Add(full);
+        }
+        if (list.Count == 0) throw Error(field, "expected at least one path.");
+        return list;
+    }
+
+    public bool Boolean(string field, bool fallback)
+    {
+        if (!TryGet(field, out var v)) return fallback;
+        if (v.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw Error(field, $"expected true or false, got {Describe(v)}.");
+        return v.GetBoolean();
+    }
+
     public double Number(string field, double? fallback = null, double min = double.NegativeInfinity, double max = double.PositiveInfinity, bool exclusiveMin = false)
     {
         double x;

@@ -25,7 +25,7 @@ static class DataCommand
     internal static int Guard(Func<int> step)
     {
         try { return step(); }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or DataFormatException or ArgumentException or IOException)
+        catch (Exception e) when (e is ConfigException or FileNotFoundException or DirectoryNotFoundException or DataFormatException or ArgumentException or IOException)
         {
             Console.Error.WriteLine("error: " + e.Message);
             return 2;
