@@ -44,10 +44,7 @@ static class BookCommand
     {
         plotly ??= PlotlyJs.Find();
         if (plotly == null)
-        {
-            Console.Error.WriteLine("error: " + PlotlyJs.InstallHint);
-            return 2;
-        }
+            Console.Error.WriteLine("warning: figures will be static snapshots, not interactive: " + PlotlyJs.InstallHint);
         try
         {
             var book = BookBuilder.Build(input, output, plotly, title);

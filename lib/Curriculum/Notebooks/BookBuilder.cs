@@ -18,13 +18,14 @@ public static class BookBuilder
 
     /// <summary>
     /// Builds the book from the notebooks in <paramref name="inputDir"/> into <paramref name="outputDir"/>.
-    /// <paramref name="plotlyJs"/> is the plotly.min.js to copy. A notebook that cannot be read
-    /// raises <see cref="NotebookFormatException"/> naming it.
+    /// <paramref name="plotlyJs"/> is the plotly.min.js to copy; null gives a book without it, whose figures
+    /// are the static snapshots stored in the notebooks. A notebook that cannot be read raises
+    /// <see cref="NotebookFormatException"/> naming it.
     /// </summary>
-    public static BookResult Build(string inputDir, string outputDir, string plotlyJs, string title = DefaultTitle)
+    public static BookResult Build(string inputDir, string outputDir, string? plotlyJs, string title = DefaultTitle)
     {
         if (!Directory.Exists(inputDir)) throw new DirectoryNotFoundException($"{inputDir}: no such folder of executed notebooks.");
-        if (!File.Exists(plotlyJs)) throw new FileNotFoundException($"{plotlyJs}: plotly.js not found.", plotlyJs);
+        if (plotlyJs != null && !File.Exists(plotlyJs)) throw new FileNotFoundException($"{plotlyJs}: plotly.js not found.", plotlyJs);
         // Front matter (a name without a chapter number, e.g. environment-check) before the numbered chapters.
         var files = Directory.EnumerateFiles(inputDir, "*.ipynb")
             .OrderBy(f => char.IsDigit(Path.GetFileName(f)[0]) ? 1 : 0).ThenBy(f => f, StringComparer.Ordinal).ToList();
@@ -44,11 +45,11 @@ public static class BookBuilder
         int figures = 0;
         try
         {
-            File.Copy(plotlyJs, Path.Combine(staging, "assets", "plotly.min.js"));
+            if (plotlyJs != null) File.Copy(plotlyJs, Path.Combine(staging, "assets", "plotly.min.js"));
             File.WriteAllText(Path.Combine(staging, "assets", "book.css"), BookStyle.Css);
             for (int i = 0; i < chapters.Count; i++)
             {
-                var (html, n) = BookPage.Render(chapters[i], i, chapters, title);
+                var (html, n) = BookPage.Render(chapters[i], i, chapters, title, interactiveFigures: plotlyJs != null);
                 figures += n;
                 File.WriteAllText(Path.Combine(staging, chapters[i].PageFile), html);
             }

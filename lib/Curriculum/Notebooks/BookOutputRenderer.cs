@@ -12,7 +12,9 @@ namespace Curriculum.Notebooks;
 /// a plotly figure (drawn by the book's copy of plotly.js), then HTML, SVG, PNG/JPEG, Markdown,
 /// plain text. Streams and errors (with traceback) are shown as text.
 /// </summary>
-sealed partial class BookOutputRenderer(Func<string, string> markdown)
+/// <param name="interactiveFigures">false: plotly figures fall back to the next form in their bundle (the
+/// notebook's HTML with its static snapshot), for a book built without plotly.js.</param>
+sealed partial class BookOutputRenderer(Func<string, string> markdown, bool interactiveFigures = true)
 {
     public const string PlotlyMimeType = "application/vnd.plotly.v1+json";
 
@@ -49,7 +51,7 @@ sealed partial class BookOutputRenderer(Func<string, string> markdown)
 
     void RenderBundle(StringBuilder html, MimeBundle bundle, string pageId)
     {
-        if (bundle.TryGetValue(PlotlyMimeType, out var figure))
+        if (interactiveFigures && bundle.TryGetValue(PlotlyMimeType, out var figure))
         {
             string id = $"{pageId}-fig-{++figures}";
             // Re-serialised with the default encoder, which escapes < > & so the JSON cannot end the script.

@@ -9,10 +9,11 @@ static class BookPage
     public static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
 
     /// <summary>The page, and how many figures it draws.</summary>
-    public static (string Html, int Figures) Render(BookChapter chapter, int index, IReadOnlyList<BookChapter> all, string bookTitle)
+    public static (string Html, int Figures) Render(BookChapter chapter, int index, IReadOnlyList<BookChapter> all, string bookTitle,
+        bool interactiveFigures = true)
     {
         string pageId = "c" + (index + 1);
-        var renderer = new BookOutputRenderer(md => Markdig.Markdown.ToHtml(md, Markdown));
+        var renderer = new BookOutputRenderer(md => Markdig.Markdown.ToHtml(md, Markdown), interactiveFigures);
         var body = new StringBuilder();
         foreach (var cell in chapter.Document.Cells)
         {

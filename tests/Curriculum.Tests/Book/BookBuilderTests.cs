@@ -85,6 +85,19 @@ public class BookBuilderTests : IDisposable
     }
 
     [Fact]
+    public void Without_plotly_js_the_book_shows_each_figure_by_its_next_richest_form()
+    {
+        WriteTwoChapters();
+        var book = BookBuilder.Build(Path.Combine(dir, "in"), Path.Combine(dir, "book"), plotlyJs: null);
+        Assert.Equal(0, book.Figures);
+        Assert.False(File.Exists(Path.Combine(dir, "book", "assets", "plotly.min.js")));
+        string page = File.ReadAllText(Path.Combine(dir, "book", "01-first.html"));
+        Assert.DoesNotContain("plotly.min.js", page);
+        // The figure's own text/html form: its div holds the static snapshot (or says where to see the figure).
+        Assert.Contains("class=\"plotly-figure\">", page);
+    }
+
+    [Fact]
     public void Front_matter_without_a_chapter_number_comes_before_the_numbered_chapters()
     {
         WriteTwoChapters();

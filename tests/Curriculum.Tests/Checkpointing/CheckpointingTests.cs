@@ -13,6 +13,8 @@ namespace Curriculum.Tests.Checkpointing;
 /// replays the masks) and under a bf16 policy; the measured activation memory falls as
 /// <see cref="MemoryAccounting"/> predicts from PyTorch's saved tensors.
 /// </summary>
+// Serial: the activation-memory probe reads the whole process's live heap.
+[Collection(ProcessStateCollection.Name)]
 public class CheckpointingTests(ITestOutputHelper output)
 {
     static readonly GptConfig Gpt = new(96, 24, 48, 3, 4, 96, Dropout: 0.1f);
