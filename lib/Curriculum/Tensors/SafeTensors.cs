@@ -21,9 +21,27 @@ public static class SafeTensors
     public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors,
         IReadOnlyDictionary<string, IntTensor>? intTensors = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var entries = new List<(string Name, string Dtype, int[] Shape, byte[]? Bytes, Tensor? F, IntTensor? I)>();
-        foreach (var (name, t) in tensors) entries.Add((name, "F32", t.ShapeArray, null, t, null));
-        if (intTensors != null) foreach (var (name, t) in intTensors) entries.Add((name, "I32", t.ShapeArray, null, null, t));
+        string full = Path.GetFullPath(path);
+        string tmp = full + ".tmp-" + Environment.ProcessId;
+        try
+        {
+            using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write)) Write(fs, tensors, intTensors, metadata);
+            File.Move(tmp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
+
+    /// <summary>Writes the tensors (sorted by name) in the safetensors layout to <paramref name="stream"/> (not closed here).</summary>
+    public static void Write(Stream stream, IReadOnlyDictionary<string, Tensor> tensors,
+        IReadOnlyDictionary<string, IntTensor>? intTensors = null, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("SafeTensors: big-endian machines are not supported.");
+        var entries = new List<(string Name, string Dtype, int[] Shape, Tensor? F, IntTensor? I)>();
+        foreach (var (name, t) in tensors) entries.Add((name, "F32", t.ShapeArray, t, null));
+        if (intTensors != null) foreach (var (name, t) in intTensors) entries.Add((name, "I32", t.ShapeArray, null, t));
         entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
 
         using var json = new MemoryStream();
@@ -56,33 +74,13 @@ public static class SafeTensors
         }
         // Pad the header with spaces so the data starts 8-byte aligned.
         int headerLen = (int)((json.Length + 7) / 8 * 8);
-        var header = new byte[headerLen];
-        json.ToArray().CopyTo(header, 0);
-        for (int i = (int)json.Length; i < headerLen; i++) header[i] = (byte)' ';
-
-        string full = Path.GetFullPath(path);
-        string tmp = full + ".tmp-" + Environment.ProcessId;
-        try
-        {
-            using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write))
-            {
-                Span<byte> len8 = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(len8, (ulong)headerLen);
-                fs.Write(len8);
-                fs.Write(header);
-                foreach (var e in entries)
-                {
-                    ReadOnlySpan<byte> bytes = e.F != null ? MemoryMarshal.AsBytes(e.F.Data.AsSpan()) : MemoryMarshal.AsBytes(e.I!.Data.AsSpan());
-                    if (BitConverter.IsLittleEndian) fs.Write(bytes);
-                    else throw new PlatformNotSupportedException("SafeTensors: big-endian machines are not supported.");
-                }
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+        Span<byte> len8 = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(len8, (ulong)headerLen);
+        stream.Write(len8);
+        stream.Write(json.GetBuffer().AsSpan(0, (int)json.Length));
+        for (long i = json.Length; i < headerLen; i++) stream.WriteByte((byte)' ');
+        foreach (var e in entries)
+            stream.Write(e.F != null ? MemoryMarshal.AsBytes(e.F.Data.AsSpan()) : MemoryMarshal.AsBytes(e.I!.Data.AsSpan()));
     }
 
     /// <summary>Reads a file, checking the header and every entry; errors name the file and the offending entry.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -29,41 +28,10 @@ public static class CheckpointFile
         string trainer = checkpoint.State.ToJson();
         string sha = Hash(trainer, entries);
 
-        using var json = new MemoryStream();
-        using (var w = new Utf8JsonWriter(json))
-        {
-            w.WriteStartObject();
-            w.WriteStartObject("__metadata__");
-            w.WriteString("format", Format);
-            w.WriteString("trainer", trainer);
-            w.WriteString("sha256", sha);
-            w.WriteEndObject();
-            long at = 0;
-            foreach (var (name, t) in entries)
-            {
-                long len = 4L * t.Numel;
-                w.WriteStartObject(name);
-                w.WriteString("dtype", "F32");
-                w.WriteStartArray("shape");
-                foreach (int s in t.Shape) w.WriteNumberValue(s);
-                w.WriteEndArray();
-                w.WriteStartArray("data_offsets");
-                w.WriteNumberValue(at);
-                w.WriteNumberValue(at + len);
-                w.WriteEndArray();
-                w.WriteEndObject();
-                at += len;
-            }
-            w.WriteEndObject();
-        }
-        // The header is padded with spaces so the data starts 8-byte aligned (as the safetensors writer does).
-        int headerLen = (int)((json.Length + 7) / 8 * 8);
-        Span<byte> len8 = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(len8, (ulong)headerLen);
-        stream.Write(len8);
-        stream.Write(json.GetBuffer().AsSpan(0, (int)json.Length));
-        for (long i = json.Length; i < headerLen; i++) stream.WriteByte((byte)' ');
-        foreach (var (_, t) in entries) stream.Write(MemoryMarshal.AsBytes(t.Data.AsSpan()));
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (var (name, t) in entries) tensors[name] = t;
+        var metadata = new Dictionary<string, string> { ["format"] = Format, ["trainer"] = trainer, ["sha256"] = sha };
+        SafeTensors.Write(stream, tensors, metadata: metadata);
     }
 
     /// <summary>
