@@ -138,18 +138,22 @@ static class BenchEngineCommand
 
         foreach (var r in runs) for (int i = 0; i < 5; i++) r.Step(x, y);
         foreach (var r in runs) r.Seconds = r.OptimizerSeconds = r.CollectSeconds = 0;
-        double rssStart = ProcStatusMb("VmRSS");
+        var rss = new double[steps];
         float last = 0;
         for (int i = 0; i < steps; i++)                   // interleaved, so both see the same machine load
+        {
             foreach (var r in runs)
             {
                 OpProfiler.Enabled = profile && r == runs[0];   // the table is for the model without checkpointing
                 last = r.Step(x, y);
                 OpProfiler.Enabled = false;
             }
+            rss[i] = ProcStatusMb("VmRSS");
+        }
         double dt = runs[0].Seconds / steps;
         // RSS is read before the activation probe runs: the probe's extra forward and backward is not training.
-        double peakRss = ProcStatusMb("VmHWM"), rssEnd = ProcStatusMb("VmRSS");
+        double peakRss = ProcStatusMb("VmHWM");
+        var (rssFirst, rssLast) = RssWindows(rss);
         var peaks = runs.Select(r => r.ActivationPeak(x, y)).ToArray();
         table = profile ? ProfileTable(OpProfiler.Snapshot(), steps, dt * 1e3, runs[0].OptimizerSeconds * 1e3 / steps,
             runs[0].CollectSeconds * 1e3 / steps) : null;
@@ -175,8 +179,9 @@ static class BenchEngineCommand
             ["tokens_per_s"] = Math.Round(tokens / dt, 1),
             ["gflops"] = Math.Round(cfg.TrainFlopsPerStep(n) / dt / 1e9, 2),
             ["peak_rss_mb"] = Math.Round(peakRss, 1),
-            ["rss_start_mb"] = Math.Round(rssStart, 1),
-            ["rss_end_mb"] = Math.Round(rssEnd, 1),
+            ["rss_first_tenth_mb"] = Math.Round(rssFirst, 1),
+            ["rss_last_tenth_mb"] = Math.Round(rssLast, 1),
+            ["rss_growth_mb"] = Math.Round(rssLast - rssFirst, 1),
             ["final_loss"] = Math.Round(last, 4),
             ["activation_peak_mb"] = Math.Round(peaks[0] / 1e6, 1),
             ["activation_estimate_mb"] = EstimateMb(storage, false),
@@ -193,6 +198,17 @@ static class BenchEngineCommand
             result["activation_peak_ratio"] = Math.Round((double)peaks[1] / peaks[0], 3);
         }
         return JsonSerializer.Serialize(result);
+    }
+
+    /// <summary>
+    /// The highest RSS in the first and in the last tenth of the timed steps. RSS after a step rises and falls with
+    /// the collector's heap (a cycle of a few steps), so a growth is the difference of window maxima, not of two
+    /// single readings that may sit at different points of the cycle.
+    /// </summary>
+    static (double First, double Last) RssWindows(double[] rss)
+    {
+        int window = Math.Max(1, rss.Length / 10);
+        return (rss.Take(window).Max(), rss.Skip(rss.Length - window).Max());
     }
 
     /// <summary>Per-op milliseconds per step, most expensive first, then the optimiser, the collection and the rest.</summary>

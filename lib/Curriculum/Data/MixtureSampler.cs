@@ -24,17 +24,24 @@ public sealed class MixtureSampler
     /// <summary>The next source index at training progress <paramref name="progress"/> in [0, 1].</summary>
     public int Next(double progress = 0)
     {
-        var w = _schedule.WeightsAt(progress);
-        double u = _rng.NextDouble(), acc = 0;
-        int pick = w.Length - 1;
-        for (int i = 0; i < w.Length; i++)
-        {
-            acc += w[i];
-            if (u < acc) { pick = i; break; }
-        }
-        while (w[pick] == 0) pick--;   // u landed in rounding slack past the last positive weight
+        int pick = Pick(_schedule.WeightsAt(progress), _rng.NextDouble());
         Counts[pick]++;
         Draws++;
+        return pick;
+    }
+
+    /// <summary>The source whose slice of [0, 1) holds <paramref name="u"/>, the slices laid out by
+    /// <paramref name="weights"/> (which sum to 1) in order: inverse-CDF sampling for a uniform u.</summary>
+    public static int Pick(ReadOnlySpan<double> weights, double u)
+    {
+        double acc = 0;
+        int pick = weights.Length - 1;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            acc += weights[i];
+            if (u < acc) { pick = i; break; }
+        }
+        while (weights[pick] == 0) pick--;   // u landed in rounding slack past the last positive weight
         return pick;
     }
 

@@ -103,20 +103,8 @@ public sealed class TokenWindowSource : IBatchSource<LmBatch>
         return new LmBatch(new IntTensor(inputs, BatchSize, t), new IntTensor(targets, BatchSize, t), sources);
     }
 
-    // Stream i with probability w[i] (the draw of Curriculum.Data.MixtureSampler, from a generator whose state is saved).
-    int Pick(double[] w)
-    {
-        if (w.Length == 1) return 0;
-        double u = _draw.NextDouble(), acc = 0;
-        int pick = w.Length - 1;
-        for (int i = 0; i < w.Length; i++)
-        {
-            acc += w[i];
-            if (u < acc) { pick = i; break; }
-        }
-        while (w[pick] == 0) pick--;
-        return pick;
-    }
+    // Stream i with probability w[i], from a generator whose state is saved; one stream needs no draw.
+    int Pick(double[] w) => w.Length == 1 ? 0 : MixtureSampler.Pick(w, _draw.NextDouble());
 
     public JsonObject SaveState()
     {

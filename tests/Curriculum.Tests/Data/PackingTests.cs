@@ -58,28 +58,6 @@ public class PackingTests
     }
 
     [Fact]
-    public void NspIsHalfTrueNextAndNegativesComeFromOtherDocuments()
-    {
-        var docs = Enumerable.Range(0, 200).Select(d => (IReadOnlyList<string>)Enumerable.Range(0, 6).Select(s => $"d{d}s{s}").ToList()).ToList();
-        var pairs = NextSentencePairs.Create(docs, seed: 4);
-        Assert.Equal(200 * 5, pairs.Count);
-        int isNext = pairs.Count(p => p.IsNext);
-        double sd = Math.Sqrt(pairs.Count * 0.25);
-        Assert.InRange(isNext, 500 - 4 * sd, 500 + 4 * sd);
-        foreach (var p in pairs)
-        {
-            if (p.IsNext)
-            {
-                Assert.Equal(p.DocumentA, p.DocumentB);
-                Assert.Equal(int.Parse(p.A.Split('s')[1]) + 1, int.Parse(p.B.Split('s')[1]));
-            }
-            else Assert.NotEqual(p.DocumentA, p.DocumentB);
-            Assert.StartsWith($"d{p.DocumentB}s", p.B);
-        }
-        Assert.Throws<ArgumentException>(() => NextSentencePairs.Create([(IReadOnlyList<string>)["only"]], 1));
-    }
-
-    [Fact]
     public void SentenceSplitter()
     {
         Assert.Equal(["It rained.", "We stayed in!", "Why?", "床前明月光。", "疑是地上霜。"], Curriculum.Data.SentenceSplitter.Split("It rained. We stayed in! Why? 床前明月光。疑是地上霜。"));
