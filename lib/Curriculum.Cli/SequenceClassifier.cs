@@ -1,6 +1,7 @@
 using Curriculum.Models;
 using Curriculum.NN;
 using Curriculum.Tensors;
+using Curriculum.Training;
 
 namespace Curriculum.Cli;
 

@@ -3,9 +3,8 @@
 ../shared/anchors/torch_train_step.py (the same model, batch, optimiser and FLOPs formula).
 
 For each config and thread count, runs the engine and PyTorch in alternation (so both see the same
-machine load), ROUNDS times, and prints a Markdown table: the best tokens/s of each, peak RSS of each,
-and the engine's RSS growth over its timed steps (highest RSS in the last tenth of the steps minus
-the highest in the first tenth). Then, per config, the engine's best against PyTorch's best over all
+machine load), ROUNDS times, and prints a Markdown table: the best tokens/s of each and the peak RSS
+of each. Then, per config, the engine's best against PyTorch's best over all
 thread counts, which is what the targets compare.
 
 PyTorch runs with OPENBLAS_NUM_THREADS set to the thread count: torch.set_num_threads does not limit
@@ -33,8 +32,8 @@ def main():
     a = ap.parse_args()
     cli = shlex.split(os.environ.get("CURRICULUM", "dotnet lib/Curriculum.Cli/bin/Release/net10.0/Curriculum.Cli.dll"))
     anchor = os.environ.get("ANCHOR", "../shared/anchors/torch_train_step.py")
-    print("| config | threads | engine tokens/s | PyTorch tokens/s | engine peak RSS MB | PyTorch peak RSS MB | engine RSS growth MB |")
-    print("|---|---|---|---|---|---|---|")
+    print("| config | threads | engine tokens/s | PyTorch tokens/s | engine peak RSS MB | PyTorch peak RSS MB |")
+    print("|---|---|---|---|---|---|")
     best = {}
     for config in a.configs:
         for th in a.threads:
@@ -45,9 +44,8 @@ def main():
                 theirs.append(run(["/usr/bin/python3", anchor, config, "--threads", str(th), "--steps", str(a.steps)], env))
             o = max(ours, key=lambda r: r["tokens_per_s"])
             t = max(theirs, key=lambda r: r["tokens_per_s"])
-            growth = max(r["rss_growth_mb"] for r in ours)
             print(f"| {config} | {th} | {o['tokens_per_s']:,.0f} | {t['tokens_per_s']:,.0f} | {max(r['peak_rss_mb'] for r in ours):.0f} "
-                  f"| {max(r['peak_rss_mb'] for r in theirs):.0f} | {growth:+.1f} |", flush=True)
+                  f"| {max(r['peak_rss_mb'] for r in theirs):.0f} |", flush=True)
             b = best.setdefault(config, [None, None])
             b[0] = o if b[0] is None or o["tokens_per_s"] > b[0]["tokens_per_s"] else b[0]
             b[1] = t if b[1] is None or t["tokens_per_s"] > b[1]["tokens_per_s"] else b[1]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Curriculum.Data;
 using Curriculum.Tensors;
+using Curriculum.Training;
 
 namespace Curriculum.Cli.Commands;
 

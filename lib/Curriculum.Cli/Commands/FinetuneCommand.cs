@@ -3,6 +3,7 @@ using Curriculum.Models;
 using Curriculum.NN;
 using Curriculum.Optim;
 using Curriculum.Tensors;
+using Curriculum.Training;
 
 namespace Curriculum.Cli.Commands;
 

@@ -2,16 +2,16 @@ using System.Text.Json;
 using Curriculum.Tensors;
 using Curriculum.Tokenization;
 
-namespace Curriculum.Cli;
+namespace Curriculum.Training;
 
 /// <summary>One encoded example: token ids (already truncated to fit the model) and its class index.</summary>
-readonly record struct LabelledExample(int[] Ids, int Label);
+public readonly record struct LabelledExample(int[] Ids, int Label);
 
 /// <summary>
 /// A classification file, one JSON object per line with "text" and "label" (a string, e.g. "spam"/"ham"), encoded
 /// with the model's tokenizer and cut into right-padded batches (B,T) with their lengths.
 /// </summary>
-static class LabelledExamples
+public static class LabelledExamples
 {
     /// <summary>Reads (text, label) pairs; a bad line throws naming the file and line.</summary>
     public static List<(string Text, string Label)> Read(string path)
