@@ -48,16 +48,19 @@ static class PretrainCommand
         int[]? heldOut = cfg.HeldOut != null ? ShardStreams.Read(cfg.HeldOut, vocabSize, $"{cfg.File}: $.data.held_out") : null;
 
         var init = new Generator(cfg.Seed);
+        var windows = new TokenWindowSource(streams, cfg.BatchSize, cfg.SeqLen, cfg.Mixture, cfg.Seed, cfg.Sources.Select(s => s.Name).ToList());
         Module model;
         Objective<LmBatch> objective;
-        Func<IntTensor, IntTensor, Tensor> lossOf;
+        IBatchSource<LmBatch> source;
+        Func<double>? heldOutLoss = null;
         if (cfg.Gpt != null)
         {
             var gpt = new GptModel(cfg.Gpt, init);
             if (saved != null) gpt.LoadStateDict(saved.State, saved.Directory);
             double w = cfg.Objectives[0].Weight;
             objective = b => [new TaskLoss("causal_lm", gpt.Loss(b.Inputs, b.Targets), w)];
-            lossOf = (inputs, targets) => gpt.Loss(inputs, targets);
+            source = windows;
+            if (heldOut != null) heldOutLoss = () => HeldOutStreamLoss(gpt, (inputs, targets) => gpt.Loss(inputs, targets), heldOut, cfg.SeqLen);
             model = gpt;
         }
         else
@@ -67,28 +70,29 @@ static class PretrainCommand
             int mask = tokenizer.TokenToId("[MASK]") ?? throw new ConfigException($"{cfg.File}: $.tokenizer: has no [MASK] token; BERT's masked LM needs a WordPiece tokenizer (`curriculum tokenizer train --type wordpiece`).");
             int pad = tokenizer.TokenToId("[PAD]") ?? 0;
             var specials = new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]" }.Select(tokenizer.TokenToId).OfType<int>().ToList();
-            var collator = new MaskedLmCollator(vocabSize, mask, pad, specials, cfg.Seed);
-            double w = cfg.Objectives[0].Weight;
-            Tensor Mlm(IntTensor inputs)
+            MaskedLmCollator Collator(ulong seed) => new(vocabSize, mask, pad, specials, seed);   // 15%: 80% [MASK], 10% random, 10% kept
+            Tensor MlmLoss(IntTensor masked, IntTensor labels)
             {
-                int b = inputs.Size(0), t = inputs.Size(1);
-                var ids = new int[b * t];
-                var labels = new int[b * t];
-                for (int r = 0; r < b; r++)
-                {
-                    var ex = collator.Mask(inputs.Data.AsSpan(r * t, t));       // 15%: 80% [MASK], 10% random, 10% kept
-                    ex.InputIds.CopyTo(ids, r * t);
-                    ex.Labels.CopyTo(labels, r * t);
-                }
-                var logits = bert.MlmLogits(bert.Bert.Forward(new IntTensor(ids, b, t)));   // (B,T,V)
-                return F.CrossEntropy(logits.Reshape(b * t, vocabSize), new IntTensor(labels, b * t));
+                int n = masked.Numel;
+                var logits = bert.MlmLogits(bert.Bert.Forward(masked));                        // (B,T,V)
+                return F.CrossEntropy(logits.Reshape(n, vocabSize), labels.Reshape(n));
             }
-            objective = b => [new TaskLoss("mlm", Mlm(b.Inputs), w)];
-            lossOf = (inputs, _) => Mlm(inputs);
+            double w = cfg.Objectives[0].Weight;
+            objective = b => [new TaskLoss("mlm", MlmLoss(b.Inputs, b.Targets), w)];
+            source = new MaskedLmSource(windows, Collator(cfg.Seed));   // masks drawn with the data, saved with its position
+            if (heldOut != null)
+                heldOutLoss = () =>
+                {
+                    var masking = Collator(cfg.Seed + 1);
+                    return HeldOutStreamLoss(bert, (inputs, _) =>                           // the same masks at every evaluation
+                    {
+                        var m = masking.Mask(inputs.Data);
+                        return MlmLoss(new IntTensor(m.InputIds, 1, m.InputIds.Length), new IntTensor(m.Labels, 1, m.Labels.Length));
+                    }, heldOut, cfg.SeqLen);
+                };
             model = bert;
         }
 
-        var source = new TokenWindowSource(streams, cfg.BatchSize, cfg.SeqLen, cfg.Mixture, cfg.Seed, cfg.Sources.Select(s => s.Name).ToList());
         var optimizer = new AdamW(model.Parameters(), (float)cfg.Lr, (float)cfg.Beta1, (float)cfg.Beta2, 1e-8f, (float)cfg.WeightDecay);
         Directory.CreateDirectory(cfg.Out);
         var store = new CheckpointStore(cfg.CheckpointDir, cfg.KeepCheckpoints);
@@ -103,7 +107,7 @@ static class PretrainCommand
             MetricsPath = Path.Combine(cfg.Out, "metrics.jsonl"),
             LogEvery = 1,
             EvalEvery = cfg.EvalEvery,
-            Evaluate = heldOut != null ? () => new Dictionary<string, double> { ["held_out_loss"] = HeldOutStreamLoss(model, lossOf, heldOut, cfg.SeqLen) } : null,
+            Evaluate = heldOutLoss != null ? () => new Dictionary<string, double> { ["held_out_loss"] = heldOutLoss() } : null,
             CheckpointEvery = cfg.CheckpointEvery,
             Checkpoints = store,
         };
@@ -128,9 +132,9 @@ static class PretrainCommand
         if (store.List().LastOrDefault().Step != trainer.Step) trainer.SaveCheckpoint();
         ModelDirectory.Save(cfg.Out, cfg.Gpt != null ? ModelKind.Gpt : ModelKind.Bert, (object?)cfg.Gpt ?? cfg.Bert!, model.StateDict(), cfg.Tokenizer);
         string evalText = "";
-        if (heldOut != null)
+        if (heldOutLoss != null)
         {
-            double h = HeldOutStreamLoss(model, lossOf, heldOut, cfg.SeqLen);
+            double h = heldOutLoss();
             evalText = $", held-out loss {h:F4} (perplexity {Math.Exp(h):F2})";
         }
         Console.WriteLine($"pretrain: {trainer.Step} steps, {trainer.Tokens:N0} tokens in {ProgressReport.Duration(clock.Elapsed.TotalSeconds)}; last training loss {lastLoss:F4}{evalText}; "

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Curriculum.Tests.Pipeline;
 
@@ -96,6 +97,30 @@ public class PipelineTests : IDisposable
         var fresh = File.ReadAllLines(P("model/metrics.jsonl"));
         double First(string[] lines) => JsonDocument.Parse(lines.First(l => l.Contains("\"loss\""))).RootElement.GetProperty("loss").GetDouble();
         Assert.True(First(metrics) < First(fresh) - 1, $"continued first loss {First(metrics)} vs fresh {First(fresh)}");
+    }
+
+    [Fact]
+    public void A_resumed_BERT_run_ends_with_the_same_weights_as_the_uninterrupted_one()
+    {
+        PipelineTexts.WriteFolder(P("texts"), 150, seed: 1);
+        PipelineTexts.WriteFolder(P("held"), 20, seed: 2);
+        Ok(["tokenizer", "train", "--type", "wordpiece", "--vocab-size", "300", "--input", .. Directory.GetFiles(P("texts")), "--out", P("tokenizer.json")]);
+        Ok("data", "prepare", "--tokenizer", P("tokenizer.json"), "--input", P("texts"), "--out", P("shards/train"));
+        Ok("data", "prepare", "--tokenizer", P("tokenizer.json"), "--input", P("held"), "--out", P("shards/held"));
+        string run = WriteRun("bert.json", model: """{ "type": "bert", "size": "nano", "context": 32 }""",
+            training: """{ "batch_size": 4, "seq_len": 32, "steps": 20, "seed": 3 }""");
+        File.WriteAllText(run, File.ReadAllText(run).Replace("\"causal_lm\"", "\"mlm\"").Replace("\"every\": 15", "\"every\": 10").Replace("\"eval_every\": 15", "\"eval_every\": 5"));
+        Ok("pretrain", "--config", run);
+        var uninterrupted = File.ReadAllBytes(P("model/model.safetensors"));
+        var metrics = File.ReadAllLines(P("model/metrics.jsonl"));
+
+        // as if the run had stopped after its step-10 checkpoint (evaluations at 5 and 10 had drawn masks too)
+        foreach (var f in Directory.GetFiles(P("model/checkpoints")).Where(f => Path.GetFileName(f) != "ckpt-00000010.safetensors")) File.Delete(f);
+        File.Delete(P("model/model.safetensors"));
+        Assert.Contains("at step 10", Ok("pretrain", "--config", run, "--resume").Stderr);
+        Assert.Equal(uninterrupted, File.ReadAllBytes(P("model/model.safetensors")));
+        static IEnumerable<string> Untimed(string[] lines) => lines.Select(l => Regex.Replace(l, ",\"tokens_per_s\":[^,}]*", ""));
+        Assert.Equal(Untimed(metrics), Untimed(File.ReadAllLines(P("model/metrics.jsonl"))));   // losses, norms and held-out losses
     }
 
     [Theory]
