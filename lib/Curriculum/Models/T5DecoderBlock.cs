@@ -6,8 +6,9 @@ namespace Curriculum.Models;
 /// <summary>
 /// One T5 decoder layer, pre-norm: causal self-attention with the decoder's position bias, cross-attention over the
 /// encoder's output (no position bias, as T5), a ReLU MLP. Names: ln1, self_attn, ln2, cross_attn, ln3, wi, wo.
+/// With <see cref="GradientCheckpointing"/> the block keeps only its inputs and recomputes itself in backward.
 /// </summary>
-public sealed class T5DecoderBlock : Module
+public sealed class T5DecoderBlock : Module, ICheckpointedBlock
 {
     public LayerNorm Ln1 { get; }
     public T5Attention SelfAttn { get; }
@@ -18,6 +19,9 @@ public sealed class T5DecoderBlock : Module
     public Linear Wo { get; }
     readonly float _dropout;
     readonly Generator? _generator;
+    List<Tensor>? _parameterList;
+
+    public bool GradientCheckpointing { get; set; }
 
     public T5DecoderBlock(T5Config c, Generator? generator = null)
     {
@@ -33,6 +37,14 @@ public sealed class T5DecoderBlock : Module
 
     /// <summary>y (B,U,C), positionBias (1,H,U,U), encoder output (B,S,C), encoder padding mask (B,1,1,S) or null.</summary>
     public Tensor Forward(Tensor y, Tensor positionBias, Tensor encoderOutput, Tensor? encoderMask)
+    {
+        if (!GradientCheckpointing || !Autograd.IsGradEnabled) return Compute(y, positionBias, encoderOutput, encoderMask);
+        _parameterList ??= Parameters().ToList();
+        Tensor[] inputs = encoderMask != null ? [y, positionBias, encoderOutput, encoderMask] : [y, positionBias, encoderOutput];
+        return Checkpoint.Run(t => Compute(t[0], t[1], t[2], t.Length > 3 ? t[3] : null), inputs, _parameterList, _generator);
+    }
+
+    Tensor Compute(Tensor y, Tensor positionBias, Tensor encoderOutput, Tensor? encoderMask)
     {
         float p = Training ? _dropout : 0f;
         y = y + F.Dropout(SelfAttn.Forward(Ln1.Forward(y), null, positionBias, null, isCausal: true), p, Training, _generator);

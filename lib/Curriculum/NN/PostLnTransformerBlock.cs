@@ -7,8 +7,9 @@ namespace Curriculum.NN;
 ///   x = ln1(x + Dropout(proj(SelfAttention(qkv(x)))));  x = ln2(x + Dropout(fc2(GELU(fc1(x))))).
 /// The normalisation sits after each residual sum (compare <see cref="TransformerBlock"/>, pre-LN). Same parameter
 /// names as <see cref="TransformerBlock"/>. x (B,T,C) -> (B,T,C).
+/// With <see cref="GradientCheckpointing"/> the block keeps only its input and recomputes itself in backward.
 /// </summary>
-public sealed class PostLnTransformerBlock : Module
+public sealed class PostLnTransformerBlock : Module, ICheckpointedBlock
 {
     public Linear Qkv { get; }
     public Linear Proj { get; }
@@ -19,6 +20,9 @@ public sealed class PostLnTransformerBlock : Module
     public int NumHeads { get; }
     public float DropoutP { get; }
     readonly Generator? _generator;
+    List<Tensor>? _parameterList;
+
+    public bool GradientCheckpointing { get; set; }
 
     public PostLnTransformerBlock(int dim, int numHeads, int ffnDim, float dropout = 0f, float layerNormEps = 1e-12f, Generator? generator = null)
     {
@@ -36,6 +40,14 @@ public sealed class PostLnTransformerBlock : Module
 
     /// <summary>x (B,T,C); an additive mask broadcasting to (B,H,T,T) (e.g. padding) and/or causal masking.</summary>
     public Tensor Forward(Tensor x, Tensor? attnMask = null, bool isCausal = false)
+    {
+        if (!GradientCheckpointing || !Autograd.IsGradEnabled) return Compute(x, attnMask, isCausal);
+        _parameterList ??= Parameters().ToList();
+        Tensor[] inputs = attnMask != null ? [x, attnMask] : [x];
+        return Checkpoint.Run(t => Compute(t[0], t.Length > 1 ? t[1] : null, isCausal), inputs, _parameterList, _generator);
+    }
+
+    Tensor Compute(Tensor x, Tensor? attnMask, bool isCausal)
     {
         float p = Training ? DropoutP : 0f;
         var a = F.SelfAttention(Qkv.Forward(x), NumHeads, attnMask, isCausal, p, _generator);

@@ -10,7 +10,7 @@ namespace Curriculum.NN;
 /// The residual stream is stored in the <see cref="Autocast"/> policy's <see cref="OpClass.Residual"/> format.
 /// With <see cref="GradientCheckpointing"/> the block keeps only its input and recomputes itself in backward.
 /// </summary>
-public sealed class TransformerBlock : Module
+public sealed class TransformerBlock : Module, ICheckpointedBlock
 {
     public LayerNorm Ln1 { get; }
     public Linear Qkv { get; }

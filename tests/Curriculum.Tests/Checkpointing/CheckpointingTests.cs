@@ -97,6 +97,60 @@ public class CheckpointingTests(ITestOutputHelper output)
         for (int i = 0; i < a.Count; i++) AssertBitIdentical(a[i].Parameter.Grad!.Data, b[i].Parameter.Grad!.Data, "gradient of " + a[i].Name);
     }
 
+    /// <summary>
+    /// Loss and gradients of one forward and backward of a fresh model (seeded), plain and checkpointed. The loss is
+    /// bit-identical; so are the gradients unless <paramref name="relativeTolerance"/> is given: a tensor several
+    /// checkpointed blocks read (T5's encoder output, read by every decoder block, and its position bias) gets each
+    /// block's gradient summed inside the block first, a different grouping of the same float additions.
+    /// </summary>
+    static void AssertSameLossAndGradients(Func<Module> build, Func<Module, Tensor> loss, int blocks, double? relativeTolerance = null)
+    {
+        var plain = build();
+        var ckpt = build();
+        Assert.Equal(blocks, GradientCheckpointing.Enable(ckpt));
+        var l1 = loss(plain);
+        var l2 = loss(ckpt);
+        l1.Backward();
+        l2.Backward();
+        AssertBitIdentical([l1.Item()], [l2.Item()], "loss");
+        var a = plain.NamedParameters().ToList();
+        var b = ckpt.NamedParameters().ToList();
+        for (int i = 0; i < a.Count; i++)
+        {
+            Assert.NotNull(a[i].Parameter.Grad);
+            float[] ga = a[i].Parameter.Grad!.Data, gb = b[i].Parameter.Grad!.Data;
+            if (relativeTolerance is not double tol) { AssertBitIdentical(ga, gb, "gradient of " + a[i].Name); continue; }
+            double scale = ga.Max(Math.Abs), worst = ga.Zip(gb, (x, y) => Math.Abs(x - y)).Max();
+            Assert.True(scale > 0, $"gradient of {a[i].Name} is zero");
+            Assert.True(worst <= tol * scale, $"gradient of {a[i].Name}: largest difference {worst:G3}, {worst / scale:G3} of its largest element");
+        }
+    }
+
+    [Fact]
+    public void PostLnBertWithDropoutAndPaddingHasBitIdenticalGradients()
+    {
+        var cfg = new BertConfig(61, 17, 24, 2, 3, 40, Dropout: 0.1f);
+        var data = new Generator(4);
+        var ids = IntTensor.RandInt(cfg.VocabSize, [3, cfg.MaxPositions], data);
+        var mask = new IntTensor(Enumerable.Range(0, 3 * cfg.MaxPositions).Select(i => i % cfg.MaxPositions < 17 - 5 * (i / cfg.MaxPositions) ? 1 : 0).ToArray(), 3, cfg.MaxPositions);
+        var labels = IntTensor.RandInt(cfg.VocabSize, [3, cfg.MaxPositions], data);
+        AssertSameLossAndGradients(() => new BertForPreTraining(cfg, new Generator(9)),
+            m => ((BertForPreTraining)m).Forward(ids, null, mask, labels, [0, 1, 1]).Loss, cfg.Layers);
+    }
+
+    [Fact]
+    public void T5WithDropoutAndPaddingHasTheSameGradientsToRounding()
+    {
+        var cfg = new T5Config(53, 24, 2, 2, 3, 40, NumBuckets: 8, MaxDistance: 16, Dropout: 0.1f);
+        var data = new Generator(6);
+        var ids = IntTensor.RandInt(cfg.VocabSize, [2, 13], data);
+        var mask = new IntTensor(Enumerable.Range(0, 26).Select(i => i < 13 || i % 13 < 9 ? 1 : 0).ToArray(), 2, 13);
+        var decoderIds = IntTensor.RandInt(cfg.VocabSize, [2, 7], data);
+        var labels = IntTensor.RandInt(cfg.VocabSize, [2, 7], data);
+        AssertSameLossAndGradients(() => new T5Model(cfg, new Generator(9)),
+            m => ((T5Model)m).Loss(ids, mask, decoderIds, labels), cfg.EncoderLayers + cfg.DecoderLayers, relativeTolerance: 1e-5);
+    }
+
     [Fact]
     public void RecomputationRestoresTheGeneratorAndPassesGradientsToInputs()
     {
