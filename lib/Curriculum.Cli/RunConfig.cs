@@ -1,6 +1,7 @@
 using Curriculum.Data;
 using Curriculum.Models;
 using Curriculum.Optim;
+using Curriculum.Precision;
 
 namespace Curriculum.Cli;
 
@@ -21,6 +22,7 @@ sealed record RunConfig(
     int BatchSize, int SeqLen, long Steps, int Accumulation, double? MaxGradNorm, ulong Seed,
     double Lr, double WeightDecay, double Beta1, double Beta2,
     ILearningRateSchedule Schedule,
+    PrecisionPolicy Precision,
     string CheckpointDir, int CheckpointEvery, int KeepCheckpoints,
     int EvalEvery, string Out)
 {
@@ -122,7 +124,13 @@ sealed record RunConfig(
             _ => new WarmupCosineDecaySchedule(lr, warmup, steps, minLr),
         };
 
-        root.String("precision", "fp32", "fp32");   // the engine trains in float32; mixed precision is simulated in Curriculum.Precision, not wired here
+        // 16-bit is emulated: tensors stay float32 and each op rounds its values to the format (numerics, not speed).
+        var precision = root.String("precision", "fp32", "fp32", "bf16", "fp16") switch
+        {
+            "bf16" => PrecisionPolicy.Bf16Autocast,   // no loss scaling: bf16 has fp32's range
+            "fp16" => PrecisionPolicy.Fp16Autocast,   // the trainer adds a GradScaler (PyTorch's defaults)
+            _ => PrecisionPolicy.Fp32,
+        };
 
         var ck = root.OptionalObject("checkpoint");
         ck?.RejectUnknown("dir", "every", "keep");
@@ -134,7 +142,7 @@ sealed record RunConfig(
         if (evalEvery > 0 && heldOut == null) throw root.Error("eval_every", "set, but $.data.held_out (a shard folder to evaluate on) is missing.");
 
         return new RunConfig(file, type, gpt, bert, tokenizer, sources, new MixtureSchedule(phases), heldOut, objectives,
-            batch, seqLen, steps, accumulation, clip, seed, lr, wd, b1, b2, schedule, ckDir, every, keep, evalEvery, outDir);
+            batch, seqLen, steps, accumulation, clip, seed, lr, wd, b1, b2, schedule, precision, ckDir, every, keep, evalEvery, outDir);
     }
 
     static WarmupStableDecaySchedule Wsd(ConfigReader sch, double lr, long warmup, long steps, double minLr)

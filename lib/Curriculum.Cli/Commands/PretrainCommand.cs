@@ -11,8 +11,9 @@ namespace Curriculum.Cli.Commands;
 /// <summary>
 /// <c>curriculum pretrain --config run.json [--resume] [--from MODEL]</c>: pre-trains a GPT (causal LM) or BERT (masked LM)
 /// on token shards with the <see cref="Trainer{TBatch}"/>: the mixture and its schedule, the LR schedule, gradient
-/// clipping, atomic checkpoints every N steps with exact resume, held-out evaluation, a metrics log; then writes the
-/// model folder that finetune, eval and generate read. <c>--from</c> continues pre-training a saved model
+/// clipping, the precision policy (fp32, bf16 autocast, fp16 autocast with loss scaling), atomic checkpoints every
+/// N steps with exact resume, held-out evaluation, a metrics log; then writes the model folder that finetune, eval
+/// and generate read. <c>--from</c> continues pre-training a saved model
 /// (domain-adaptive pre-training, Gururangan et al. 2020).
 /// </summary>
 static class PretrainCommand
@@ -110,11 +111,12 @@ static class PretrainCommand
             Evaluate = heldOutLoss != null ? () => new Dictionary<string, double> { ["held_out_loss"] = heldOutLoss() } : null,
             CheckpointEvery = cfg.CheckpointEvery,
             Checkpoints = store,
+            Precision = cfg.Precision,
         };
         using var trainer = new Trainer<LmBatch>(model, objective, source, optimizer, cfg.Schedule, options);
         trainer.Reporters.Add(new ProgressLine(Console.Error, Math.Max(1, (int)(cfg.Steps / 50)), inPlace: !Console.IsErrorRedirected));
         Console.Error.WriteLine($"{cfg.ModelType} {model.NumParameters():N0} parameters; {cfg.Sources.Count} source(s), {streams.Sum(s => (long)s.Length):N0} tokens; "
-            + $"{cfg.Steps} steps of {cfg.BatchSize * cfg.Accumulation}x{cfg.SeqLen} tokens; {cfg.Schedule.Describe()}; fp32");
+            + $"{cfg.Steps} steps of {cfg.BatchSize * cfg.Accumulation}x{cfg.SeqLen} tokens; {cfg.Schedule.Describe()}; {cfg.Precision.Name}");
         if (resume)
         {
             var loaded = trainer.ResumeFromLatest();
@@ -134,7 +136,7 @@ static class PretrainCommand
         string evalText = "";
         if (heldOutLoss != null)
         {
-            double h = heldOutLoss();
+            double h = heldOutLoss();   // in fp32, as `curriculum eval` scores the saved model
             evalText = $", held-out loss {h:F4} (perplexity {Math.Exp(h):F2})";
         }
         Console.WriteLine($"pretrain: {trainer.Step} steps, {trainer.Tokens:N0} tokens in {ProgressReport.Duration(clock.Elapsed.TotalSeconds)}; last training loss {lastLoss:F4}{evalText}; "

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using Curriculum.Precision;
 using Curriculum.Tensors;
 
 namespace Curriculum.Optim;
@@ -8,6 +9,7 @@ namespace Curriculum.Optim;
 /// Adam with decoupled weight decay (Loshchilov and Hutter, 2019; <c>torch.optim.AdamW</c>), per parameter:
 ///   p ← p·(1 - lr·wd);  m ← β1 m + (1-β1) g;  v ← β2 v + (1-β2) g²;
 ///   p ← p - (lr / (1-β1ᵗ)) · m / (√v / √(1-β2ᵗ) + ε).
+/// With a 16-bit <see cref="Optimizer.StateFormat"/>, m and v are rounded to it before the parameter update reads them.
 /// </summary>
 public sealed class AdamW : Optimizer
 {
@@ -36,10 +38,19 @@ public sealed class AdamW : Optimizer
             int t = _steps[i] = _steps.GetValueOrDefault(i) + 1;
             double lr = g.Lr!.Value, wd = g.WeightDecay!.Value;
             double bc1 = 1 - Math.Pow(Beta1, t), bc2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, t));
-            Update(p.Data, p.Grad.Data, mv.M, mv.V, (float)(1 - lr * wd), Beta1, Beta2, (float)(lr / bc1), (float)(1 / bc2Sqrt), Eps);
+            float decay = (float)(1 - lr * wd), stepSize = (float)(lr / bc1), invBc2Sqrt = (float)(1 / bc2Sqrt);
+            if (StateFormat == FloatFormat.Fp32) Update(p.Data, p.Grad.Data, mv.M, mv.V, decay, Beta1, Beta2, stepSize, invBc2Sqrt, Eps);
+            else
+            {
+                UpdateMoments(p.Grad.Data, mv.M, mv.V, Beta1, Beta2);
+                FloatRounding.Round(mv.M, StateFormat);
+                FloatRounding.Round(mv.V, StateFormat);
+                UpdateParameters(p.Data, mv.M, mv.V, decay, stepSize, invBc2Sqrt, Eps);
+            }
         }
     }
 
+    // The fused update of fp32 state: moments and parameter in one pass.
     static void Update(Span<float> p, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, float decay, float b1, float b2,
         float stepSize, float invBc2Sqrt, float eps)
     {
@@ -63,6 +74,39 @@ public sealed class AdamW : Optimizer
             v[k] = b2 * v[k] + (1 - b2) * gk * gk;
             p[k] = p[k] * decay - stepSize * m[k] / (MathF.Sqrt(v[k]) * invBc2Sqrt + eps);
         }
+    }
+
+    // The two halves of Update, for 16-bit state rounded in between: the same arithmetic per element.
+    static void UpdateMoments(ReadOnlySpan<float> grad, Span<float> m, Span<float> v, float b1, float b2)
+    {
+        int w = Vector<float>.Count, n = grad.Length, vec = n / w * w;
+        var vg = MemoryMarshal.Cast<float, Vector<float>>(grad);
+        var vm = MemoryMarshal.Cast<float, Vector<float>>(m);
+        var vv = MemoryMarshal.Cast<float, Vector<float>>(v);
+        Vector<float> c1 = new(b1), c1m = new(1 - b1), c2 = new(b2), c2m = new(1 - b2);
+        for (int k = 0; k < vg.Length; k++)
+        {
+            var gk = vg[k];
+            vm[k] = c1 * vm[k] + c1m * gk;
+            vv[k] = c2 * vv[k] + c2m * gk * gk;
+        }
+        for (int k = vec; k < n; k++)
+        {
+            float gk = grad[k];
+            m[k] = b1 * m[k] + (1 - b1) * gk;
+            v[k] = b2 * v[k] + (1 - b2) * gk * gk;
+        }
+    }
+
+    static void UpdateParameters(Span<float> p, ReadOnlySpan<float> m, ReadOnlySpan<float> v, float decay, float stepSize, float invBc2Sqrt, float eps)
+    {
+        int w = Vector<float>.Count, n = p.Length, vec = n / w * w;
+        var vp = MemoryMarshal.Cast<float, Vector<float>>(p);
+        var vm = MemoryMarshal.Cast<float, Vector<float>>(m);
+        var vv = MemoryMarshal.Cast<float, Vector<float>>(v);
+        Vector<float> d = new(decay), s = new(stepSize), ib = new(invBc2Sqrt), e = new(eps);
+        for (int k = 0; k < vp.Length; k++) vp[k] = vp[k] * d - s * vm[k] / (Vector.SquareRoot(vv[k]) * ib + e);
+        for (int k = vec; k < n; k++) p[k] = p[k] * decay - stepSize * m[k] / (MathF.Sqrt(v[k]) * invBc2Sqrt + eps);
     }
 
     /// <summary>"state.{i}.exp_avg", "state.{i}.exp_avg_sq" (the parameter's shape) and "state.{i}.step" (1) per parameter that has state.</summary>

@@ -1,3 +1,4 @@
+using Curriculum.Precision;
 using Curriculum.Tensors;
 
 namespace Curriculum.Optim;
@@ -21,6 +22,14 @@ public abstract class Optimizer
             g.WeightDecay ??= weightDecay;
         }
     }
+
+    /// <summary>
+    /// The format the per-parameter state (AdamW's exp_avg and exp_avg_sq, SGD's momentum buffer) is stored in:
+    /// PyTorch keeps it in the parameter's dtype, so bf16 parameters get bf16 moments. Each step rounds the new state
+    /// to this format before the parameter update reads it; <see cref="FloatFormat.Fp32"/> (the default) rounds nothing.
+    /// A <c>Trainer</c> whose precision policy has 16-bit master weights sets it to their format.
+    /// </summary>
+    public FloatFormat StateFormat { get; set; } = FloatFormat.Fp32;
 
     protected static IEnumerable<ParamGroup> OneGroup(IEnumerable<Tensor> parameters) => [new ParamGroup(parameters)];
 

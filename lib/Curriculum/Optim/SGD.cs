@@ -1,3 +1,4 @@
+using Curriculum.Precision;
 using Curriculum.Tensors;
 using Curriculum.Tensors.Kernels;
 
@@ -6,6 +7,7 @@ namespace Curriculum.Optim;
 /// <summary>
 /// Stochastic gradient descent with momentum (<c>torch.optim.SGD</c>):
 ///   g ← g + wd·p;  b ← μ b + (1 - dampening) g (b = g at the first step);  p ← p - lr·(nesterov ? g + μ b : b).
+/// With a 16-bit <see cref="Optimizer.StateFormat"/>, b is rounded to it before the update reads it.
 /// </summary>
 public sealed class SGD : Optimizer
 {
@@ -37,6 +39,7 @@ public sealed class SGD : Optimizer
             {
                 if (!_buffers.TryGetValue(i, out var buf)) _buffers[i] = buf = (float[])d.Clone();
                 else for (int k = 0; k < buf.Length; k++) buf[k] = Momentum * buf[k] + (1 - Dampening) * d[k];
+                FloatRounding.Round(buf, StateFormat);   // fp32: unchanged
                 if (Nesterov) Elementwise.AddScaledInPlace(d, buf, Momentum);
                 else d = buf;
             }

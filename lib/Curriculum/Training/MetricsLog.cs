@@ -5,7 +5,8 @@ namespace Curriculum.Training;
 
 /// <summary>
 /// The run's metrics as JSON Lines, one object per row, the format <c>Curriculum.Plotting.RunMetrics</c> reads:
-/// <c>{"step":100,"tokens":102400,"loss":3.21,"loss/mlm":2.9,"lr":0.0006,"grad_norm":0.8,"tokens_per_s":25000}</c>;
+/// <c>{"step":100,"tokens":102400,"loss":3.21,"loss/mlm":2.9,"lr":0.0006,"grad_norm":0.8,"tokens_per_s":25000}</c>
+/// (plus <c>"loss_scale"</c> under loss scaling, <c>"update":"skipped"</c> when no update was made);
 /// evaluations <c>{"step":100,"tokens":102400,"eval/general":3.4}</c>; guard events
 /// <c>{"step":57,"event":"Spike","spike_loss":9.1,"threshold":4.2,"detail":"..."}</c>. NaN is written as null,
 /// infinities as "Infinity"/"-Infinity". Each row is flushed as it is written.
@@ -83,6 +84,7 @@ public sealed class MetricsLog : IDisposable
         Number("lr", m.Lr);
         Number("grad_norm", m.GradNorm);
         Number("tokens_per_s", m.TokensPerSecond);
+        if (m.LossScale is double scale) Number("loss_scale", scale);
         if (!m.Updated) _json.WriteString("update", "skipped");
         End();
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Curriculum.NN;
 using Curriculum.Optim;
+using Curriculum.Precision;
 using Curriculum.Tensors;
 using Curriculum.Data;
 
@@ -11,12 +12,22 @@ namespace Curriculum.Training;
 /// optimiser and an LR schedule. One <see cref="TrainStep"/> is
 /// <code>
 ///   lr = schedule(step) · LrScale                   set on every param group
-///   for each of AccumulationSteps micro-batches:    (loss / AccumulationSteps).Backward()
-///   norm = clip_grad_norm_(params, MaxGradNorm)     logged before clipping
-///   guard: non-finite loss or norm -> skip the update; a spike -> log | skip | roll back
-///   optimizer.step()
+///   for each of AccumulationSteps micro-batches:
+///     using (Autocast.Enter(Precision)) loss = objective(batch)        with torch.autocast(...)
+///     (loss / AccumulationSteps · scale).Backward()                     scaler.scale(loss).backward()
+///   ParameterRounding.RoundGradients(params, Precision)
+///   overflow = scaler.UnscaleAndCheck(grads)         scaler.unscale_(optimizer)
+///   norm = clip_grad_norm_(params, MaxGradNorm)     on the unscaled gradients; logged before clipping
+///   guard: overflow -> skip the update (scaler.step); non-finite loss or norm -> skip and count toward
+///          MaxNonFiniteSteps; a spike -> log | skip | roll back
+///   optimizer.step(); scaler.update()
+///   ParameterRounding.RoundWeights(params, Precision)
 /// </code>
-/// then the metrics row, callbacks, evaluation every <see cref="TrainerOptions.EvalEvery"/> steps and a checkpoint
+/// Under <see cref="PrecisionPolicy.Fp32"/> (the default) there is no autocast scope, no scaler and no rounding, so
+/// the step is the plain fp32 one. The scaler is <see cref="TrainerOptions.LossScaler"/>, or one with PyTorch's
+/// defaults when the policy needs loss scaling (fp16); an overflow of the scaled gradients at a scale above 1 is the
+/// scaler's business (a <see cref="IncidentKind.GradientOverflow"/> incident), not a divergence.
+/// Then the metrics row, callbacks, evaluation every <see cref="TrainerOptions.EvalEvery"/> steps and a checkpoint
 /// every <see cref="TrainerOptions.CheckpointEvery"/> steps. Everything a step depends on is in the checkpoint, so
 /// a resumed run repeats the uninterrupted one bit for bit (same seed, same thread count).
 /// </summary>
@@ -24,6 +35,9 @@ public sealed class Trainer<TBatch> : IDisposable where TBatch : ITokenBatch
 {
     readonly Tensor[] _parameters;
     readonly SpikeDetector? _spikes;
+    readonly GradScaler? _scaler;
+    readonly bool _autocast;
+    readonly FloatFormat _gradientFormat, _weightFormat;
     readonly List<TrainingIncident> _incidents = [];
     TrainingCheckpoint? _lastGoodInMemory;
     MetricsLog? _log;
@@ -36,6 +50,8 @@ public sealed class Trainer<TBatch> : IDisposable where TBatch : ITokenBatch
     /// <summary>Settable: a branch replaces it with a decay (<see cref="BranchDecay"/>).</summary>
     public ILearningRateSchedule Schedule { get; set; }
     public TrainerOptions Options { get; }
+    /// <summary>The loss scaler in use (<see cref="TrainerOptions.LossScaler"/> or the one made for fp16), or null.</summary>
+    public GradScaler? LossScaler => _scaler;
 
     /// <summary>Optimiser steps done (attempted updates, skipped ones included): the schedule's argument.</summary>
     public long Step { get; private set; }
@@ -70,6 +86,11 @@ public sealed class Trainer<TBatch> : IDisposable where TBatch : ITokenBatch
                 throw new ArgumentException("SpikePolicy.Rollback needs checkpoints to roll back to: set TrainerOptions.CheckpointEvery.", nameof(options));
             _spikes = new SpikeDetector(g.Window, g.K);
         }
+        var policy = options.Precision ?? throw new ArgumentNullException(nameof(options), "TrainerOptions.Precision is null; use PrecisionPolicy.Fp32.");
+        if (policy.FormatFor(OpClass.MatMulAccumulator) != FloatFormat.Fp32)
+            throw new ArgumentException($"TrainerOptions.Precision: policy '{policy.Name}' accumulates matrix products in " +
+                $"{FloatFormatInfo.Of(policy.FormatFor(OpClass.MatMulAccumulator)).Name}; the engine accumulates in float32 " +
+                "(use policy.With(OpClass.MatMulAccumulator, FloatFormat.Fp32)).", nameof(options));
         Model = model;
         Objective = objective;
         Source = source;
@@ -77,6 +98,17 @@ public sealed class Trainer<TBatch> : IDisposable where TBatch : ITokenBatch
         Schedule = schedule;
         Options = options;
         _parameters = model.Parameters().ToArray();
+        _autocast = !ReferenceEquals(policy, PrecisionPolicy.Fp32);
+        _gradientFormat = policy.FormatFor(OpClass.Gradients);
+        _weightFormat = policy.FormatFor(OpClass.MasterWeights);
+        _scaler = options.LossScaler ?? (policy.NeedsLossScaling ? new GradScaler() : null);
+        if (_weightFormat != FloatFormat.Fp32)
+        {
+            // 16-bit master weights: the model is stored in that format from the start (model.bfloat16()), and the
+            // optimiser's moments too, as PyTorch keeps them in the parameter's dtype.
+            ParameterRounding.RoundWeights(_parameters, policy);
+            optimizer.StateFormat = _weightFormat;
+        }
     }
 
     /// <summary>Trains until <see cref="Step"/> reaches <paramref name="untilStep"/> (default: <see cref="TrainerOptions.TotalSteps"/>).</summary>
@@ -104,6 +136,7 @@ public sealed class Trainer<TBatch> : IDisposable where TBatch : ITokenBatch
         int k = Options.AccumulationSteps;
 
         Optimizer.ZeroGrad();
+        float scale = _scaler?.CurrentScale ?? 1f;   // the loss scale of this step's backward passes
         double loss = 0, forwardBackward = 0;
         long stepTokens = 0;
         Dictionary<string, double>? taskLosses = null;
@@ -112,10 +145,11 @@ public sealed class Trainer<TBatch> : IDisposable where TBatch : ITokenBatch
             var batch = Source.Next(progress);
             stepTokens += batch.Tokens;
             long f0 = Stopwatch.GetTimestamp();
-            var losses = Objective(batch);
+            var losses = Forward(batch);
             var total = Combine(losses);
             if (k > 1) total = F.Scale(total, 1f / k);
-            total.Backward();
+            if (_scaler != null) total.Backward(Tensor.Scalar(scale));   // = (total · scale).Backward()
+            else total.Backward();
             forwardBackward += Stopwatch.GetElapsedTime(f0).TotalSeconds;
             taskLosses ??= new Dictionary<string, double>(losses.Count);
             foreach (var l in losses)
@@ -125,17 +159,30 @@ public sealed class Trainer<TBatch> : IDisposable where TBatch : ITokenBatch
                 taskLosses[l.Task] = taskLosses.GetValueOrDefault(l.Task) + v / k;
             }
         }
+        if (_gradientFormat != FloatFormat.Fp32) ParameterRounding.RoundGradients(_parameters, Options.Precision);
+        bool overflow = _scaler != null && _scaler.UnscaleAndCheck(Gradients());
         double norm = GradientClipping.ClipGradNorm(_parameters, Options.MaxGradNorm is double m ? (float)m : float.PositiveInfinity);
 
         bool update = true;
-        if (!double.IsFinite(loss) || !double.IsFinite(norm))
+        if (overflow && double.IsFinite(loss) && scale > 1f)
+        {
+            // The scale was too high for these gradients: the scaler backs off. At a scale of 1 or below the
+            // gradients themselves are not finite, and the branch below counts it as a divergence.
+            update = false;
+            Raise(new TrainingIncident(IncidentKind.GradientOverflow, s, double.NaN, double.NaN,
+                $"loss-scaled gradients overflowed at scale {(double)scale:G}: update skipped; scale now {(double)(scale * _scaler!.BackoffFactor):G}"));
+        }
+        else if (!double.IsFinite(loss) || !double.IsFinite(norm))
         {
             update = false;
             _nonFiniteStreak++;
             Raise(new TrainingIncident(IncidentKind.NonFinite, s, loss, double.NaN,
                 $"loss {loss:G6}, gradient norm {norm:G6}: update skipped ({_nonFiniteStreak} in a row)"));
             if (_nonFiniteStreak >= Options.MaxNonFiniteSteps)
+            {
+                _scaler?.Update();   // leaves the scaler ready for a restore and another step
                 throw new TrainingDivergedException($"step {s}: {_nonFiniteStreak} non-finite steps in a row (MaxNonFiniteSteps = {Options.MaxNonFiniteSteps}); the last checkpoint is the place to restart from, with a lower LR.");
+            }
         }
         else if (_spikes != null && _spikes.IsSpike(loss))
         {
@@ -168,11 +215,13 @@ public sealed class Trainer<TBatch> : IDisposable where TBatch : ITokenBatch
             _spikes?.Add(loss);
         }
         else Optimizer.ZeroGrad();
+        _scaler?.Update();
+        if (update && _weightFormat != FloatFormat.Fp32) ParameterRounding.RoundWeights(_parameters, Options.Precision);
         Step = s + 1;
         Tokens += stepTokens;
 
         double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        var metrics = new StepMetrics(Step, Tokens, loss, taskLosses!, lr, norm, stepTokens / seconds, seconds, update);
+        var metrics = new StepMetrics(Step, Tokens, loss, taskLosses!, lr, norm, stepTokens / seconds, seconds, update, _scaler != null ? scale : null);
         if (Step % Options.LogEvery == 0 || Step == Options.TotalSteps) _log?.Write(metrics, taskLosses!.Count > 1);
         foreach (var r in Reporters) r.StepCompleted(metrics);
         StepCompleted?.Invoke(metrics);
@@ -184,6 +233,18 @@ public sealed class Trainer<TBatch> : IDisposable where TBatch : ITokenBatch
         if (Options.EvalEvery > 0 && Step % Options.EvalEvery == 0) Evaluate();
         if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) KeepCheckpoint();
         return metrics;
+    }
+
+    // The objective, inside the policy's autocast scope unless the policy is fp32 (then an enclosing scope still applies).
+    IReadOnlyList<TaskLoss> Forward(TBatch batch)
+    {
+        if (!_autocast) return Objective(batch);
+        using (Autocast.Enter(Options.Precision)) return Objective(batch);
+    }
+
+    IEnumerable<Memory<float>> Gradients()
+    {
+        foreach (var p in _parameters) if (p.Grad != null) yield return p.Grad.Data;
     }
 
     // Σ weight·loss; a single loss of weight 1 is used as is (no extra op).
@@ -209,7 +270,10 @@ public sealed class Trainer<TBatch> : IDisposable where TBatch : ITokenBatch
         return z ^ (z >> 31);
     }
 
-    /// <summary>Runs <see cref="TrainerOptions.Evaluate"/> in eval mode without gradients; logs "eval/&lt;name&gt;".</summary>
+    /// <summary>
+    /// Runs <see cref="TrainerOptions.Evaluate"/> in eval mode without gradients, under the precision policy's autocast as
+    /// training's forward (nanoGPT's estimate_loss); logs "eval/&lt;name&gt;".
+    /// </summary>
     public EvalMetrics Evaluate()
     {
         var evaluate = Options.Evaluate ?? throw new InvalidOperationException("TrainerOptions.Evaluate is not set.");
@@ -219,7 +283,9 @@ public sealed class Trainer<TBatch> : IDisposable where TBatch : ITokenBatch
         IReadOnlyDictionary<string, double> values;
         try
         {
-            using (Autograd.NoGrad()) values = evaluate();
+            using (Autograd.NoGrad())
+            using (_autocast ? Autocast.Enter(Options.Precision) : null)
+                values = evaluate();
         }
         finally { Model.Train(training); }
         var e = new EvalMetrics(Step, Tokens, values);
@@ -237,33 +303,42 @@ public sealed class Trainer<TBatch> : IDisposable where TBatch : ITokenBatch
         foreach (var (n, p) in Model.NamedParameters()) model[n] = p.Clone();
         var state = new TrainerState(Step, Tokens, LrScale, Options.Seed, _nonFiniteStreak, Rollbacks,
             _spikes?.History() ?? [], Source.SaveState(), Model.GetType().Name, Optimizer.GetType().Name,
-            Parallelism.MaxThreads, Schedule.Describe());
+            Parallelism.MaxThreads, Schedule.Describe(), Options.Precision.Name, _scaler?.State);
         return new TrainingCheckpoint(model, Optimizer.StateDict(), state);
     }
 
     /// <summary>
     /// Continues from <paramref name="checkpoint"/>. A checkpoint of another configuration (parameter names or
-    /// shapes, optimiser, data stream) is an <see cref="InvalidDataException"/> naming the mismatch, and the
-    /// trainer is left as it was.
+    /// shapes, optimiser, data stream, precision policy, loss scaling or not) is an <see cref="InvalidDataException"/>
+    /// naming the mismatch, and the trainer is left as it was.
     /// </summary>
     public void Restore(TrainingCheckpoint checkpoint, string origin = "checkpoint")
     {
         var st = checkpoint.State;
         if (st.Optimizer != Optimizer.GetType().Name)
             throw new InvalidDataException($"{origin}: written by a run with optimizer {st.Optimizer}; this trainer uses {Optimizer.GetType().Name}. Nothing was loaded.");
+        if (st.Precision != Options.Precision.Name)
+            throw new InvalidDataException($"{origin}: written by a run with precision '{st.Precision}'; this trainer uses '{Options.Precision.Name}'. Nothing was loaded.");
+        if ((st.LossScaler == null) != (_scaler == null))
+            throw new InvalidDataException(st.LossScaler is { } ls
+                ? $"{origin}: written by a run with loss scaling (scale {(double)ls.Scale:G}); this trainer has no GradScaler. Nothing was loaded."
+                : $"{origin}: written by a run without loss scaling; this trainer has a GradScaler. Nothing was loaded.");
         var modelBefore = new Dictionary<string, Tensor>();
         foreach (var (n, p) in Model.NamedParameters()) modelBefore[n] = p.Clone();
         var sourceBefore = Source.SaveState();
+        var scalerBefore = _scaler?.State;
         Model.LoadStateDict(checkpoint.Model, origin);   // checks names and shapes before copying anything
         try
         {
             Source.LoadState(st.Source, origin);
+            if (_scaler != null) LoadScaler(st.LossScaler!.Value, origin);
             Optimizer.LoadStateDict(checkpoint.Optimizer, origin);
         }
         catch
         {
             Model.LoadStateDict(modelBefore);
             Source.LoadState(sourceBefore, "the state before the failed restore");
+            if (scalerBefore is { } sb) _scaler!.Load(sb);
             throw;
         }
         if (_spikes != null)
@@ -273,6 +348,15 @@ public sealed class Trainer<TBatch> : IDisposable where TBatch : ITokenBatch
         }
         Optimizer.ZeroGrad();
         (Step, Tokens, LrScale, _nonFiniteStreak, Rollbacks) = (st.Step, st.Tokens, st.LrScale, st.NonFiniteStreak, st.Rollbacks);
+    }
+
+    void LoadScaler(GradScalerState state, string origin)
+    {
+        try { _scaler!.Load(state); }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new InvalidDataException($"{origin}: trainer state field 'loss_scaler' does not fit this GradScaler ({e.Message}).", e);
+        }
     }
 
     /// <summary>Writes a checkpoint to <see cref="TrainerOptions.Checkpoints"/> now; returns its path.</summary>

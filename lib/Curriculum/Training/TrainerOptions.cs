@@ -1,3 +1,4 @@
+using Curriculum.Precision;
 using Curriculum.Tensors;
 
 namespace Curriculum.Training;
@@ -44,4 +45,23 @@ public sealed record TrainerOptions
 
     /// <summary>Stop with <see cref="TrainingDivergedException"/> after this many non-finite steps in a row.</summary>
     public int MaxNonFiniteSteps { get; init; } = 10;
+
+    /// <summary>
+    /// The mixed-precision policy (PyTorch: <c>torch.autocast(dtype=...)</c> and the parameters' dtype). Under
+    /// <see cref="PrecisionPolicy.Fp32"/> (the default) the step is the plain fp32 one and nothing is rounded. Otherwise
+    /// the objective runs inside <see cref="Autocast.Enter"/>, the gradients are rounded to the policy's
+    /// <see cref="OpClass.Gradients"/> format after backward, and the weights and the optimiser's state to its
+    /// <see cref="OpClass.MasterWeights"/> format (16-bit master weights also round the initial weights, as
+    /// <c>model.bfloat16()</c> does). Recorded in checkpoints: a resume under another policy is refused.
+    /// </summary>
+    public PrecisionPolicy Precision { get; init; } = PrecisionPolicy.Fp32;
+
+    /// <summary>
+    /// Dynamic loss scaling (PyTorch: <c>torch.amp.GradScaler</c>). Null (the default): the trainer makes one with
+    /// PyTorch's defaults when <see cref="Precision"/> needs it (<see cref="PrecisionPolicy.NeedsLossScaling"/>: fp16)
+    /// and none otherwise, as a trainer's <c>precision="16-mixed"</c> / <c>fp16=True</c> switch does; set one to choose
+    /// its initial scale, factors or growth interval (it is then used under any policy). Its scale and growth tracker
+    /// are part of the checkpoint.
+    /// </summary>
+    public GradScaler? LossScaler { get; init; }
 }

@@ -1,13 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Curriculum.Precision;
 
 namespace Curriculum.Training;
 
 /// <summary>
 /// Everything besides the tensors that a resumed run needs to continue exactly: the optimiser step (the schedule is
 /// a function of it), tokens seen, the LR scale left by rollbacks, the seed the per-step dropout stream is derived
-/// from, the guard's counters and loss window, and the data stream's position. <see cref="Model"/>,
-/// <see cref="Optimizer"/>, <see cref="Threads"/> and <see cref="Schedule"/> are recorded to explain a mismatch.
+/// from, the guard's counters and loss window, the data stream's position, and the loss scaler's scale and growth
+/// tracker (<see cref="LossScaler"/>, null without loss scaling). <see cref="Model"/>, <see cref="Optimizer"/>,
+/// <see cref="Threads"/> and <see cref="Schedule"/> are recorded to explain a mismatch; <see cref="Precision"/> (the
+/// policy's name) must match the resuming trainer's. A state written before precision was recorded reads as "fp32".
 /// </summary>
 public sealed record TrainerState(
     long Step,
@@ -21,7 +24,9 @@ public sealed record TrainerState(
     string Model,
     string Optimizer,
     int Threads,
-    string Schedule)
+    string Schedule,
+    string Precision = "fp32",
+    GradScalerState? LossScaler = null)
 {
     public string ToJson()
     {
@@ -41,7 +46,9 @@ public sealed record TrainerState(
             ["optimizer"] = Optimizer,
             ["threads"] = Threads,
             ["schedule"] = Schedule,
+            ["precision"] = Precision,
         };
+        if (LossScaler is { } ls) o["loss_scaler"] = new JsonObject { ["scale"] = (double)ls.Scale, ["growth_tracker"] = ls.GrowthTracker };
         return o.ToJsonString();
     }
 
@@ -51,20 +58,29 @@ public sealed record TrainerState(
         JsonObject o;
         try { o = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException($"{origin}: the trainer state is not a JSON object."); }
         catch (JsonException e) { throw new InvalidDataException($"{origin}: the trainer state is not valid JSON ({e.Message}).", e); }
-        T Get<T>(string field)
-        {
-            try { return o[field] is JsonNode n ? n.GetValue<T>() : throw new InvalidDataException($"{origin}: trainer state field '{field}' is missing."); }
-            catch (Exception e) when (e is FormatException or InvalidOperationException)
-            {
-                throw new InvalidDataException($"{origin}: trainer state field '{field}' is not a {typeof(T).Name}.", e);
-            }
-        }
+        T Get<T>(string field) => Field<T>(o, field, origin, "");
         var historyNode = o["spike_history"] as JsonArray ?? throw new InvalidDataException($"{origin}: trainer state field 'spike_history' is missing or not an array.");
         var history = new double[historyNode.Count];
         for (int i = 0; i < history.Length; i++) history[i] = historyNode[i]!.GetValue<double>();
         var source = o["source"] as JsonObject ?? throw new InvalidDataException($"{origin}: trainer state field 'source' is missing or not an object.");
+        GradScalerState? scaler = null;
+        if (o["loss_scaler"] is JsonNode ls)
+        {
+            var lo = ls as JsonObject ?? throw new InvalidDataException($"{origin}: trainer state field 'loss_scaler' is not an object.");
+            scaler = new GradScalerState((float)Field<double>(lo, "scale", origin, "loss_scaler."), Field<int>(lo, "growth_tracker", origin, "loss_scaler."));
+        }
         return new TrainerState(Get<long>("step"), Get<long>("tokens"), Get<double>("lr_scale"), Get<ulong>("seed"),
             Get<int>("nonfinite_streak"), Get<int>("rollbacks"), history, (JsonObject)source.DeepClone(),
-            Get<string>("model"), Get<string>("optimizer"), Get<int>("threads"), Get<string>("schedule"));
+            Get<string>("model"), Get<string>("optimizer"), Get<int>("threads"), Get<string>("schedule"),
+            o.ContainsKey("precision") ? Get<string>("precision") : "fp32", scaler);
+    }
+
+    static T Field<T>(JsonObject o, string field, string origin, string prefix)
+    {
+        try { return o[field] is JsonNode n ? n.GetValue<T>() : throw new InvalidDataException($"{origin}: trainer state field '{prefix}{field}' is missing."); }
+        catch (Exception e) when (e is FormatException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{origin}: trainer state field '{prefix}{field}' is not a {typeof(T).Name}.", e);
+        }
     }
 }

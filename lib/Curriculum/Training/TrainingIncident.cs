@@ -11,6 +11,12 @@ public enum IncidentKind
     Rollback,
     /// <summary>A checkpoint could not be read (corrupt or truncated) and an older one was used.</summary>
     CheckpointUnreadable,
+    /// <summary>
+    /// The loss-scaled gradients held an inf or NaN while the loss was finite: the update was skipped and the
+    /// <see cref="Curriculum.Precision.GradScaler"/> lowered its scale (PyTorch's <c>scaler.step</c> skips silently).
+    /// Expected now and then under fp16, so it does not count toward <see cref="TrainerOptions.MaxNonFiniteSteps"/>.
+    /// </summary>
+    GradientOverflow,
 }
 
 /// <summary>

@@ -129,6 +129,7 @@ public class PipelineTests : IDisposable
     [InlineData("\"shards/train\"", "\"shards/none\"", "$.data.sources[0].shards")]
     [InlineData("\"causal_lm\"", "\"mlm\"", "$.objectives[0].name: expected one of causal_lm")]
     [InlineData("\"batch_size\": 4", "\"batch_size\": 0", "$.training.batch_size: expected an integer in [1, 4096], got 0")]
+    [InlineData("\"eval_every\": 15", "\"precision\": \"fp8\", \"eval_every\": 15", "$.precision: expected one of fp32, bf16, fp16; got \"fp8\"")]
     public void A_bad_config_names_the_field_and_exits_2(string from, string to, string expected)
     {
         PrepareData();
@@ -138,6 +139,37 @@ public class PipelineTests : IDisposable
         Assert.Equal(2, r.ExitCode);
         Assert.Contains(expected, r.Stderr);
         Assert.Contains("run.json", r.Stderr);
+    }
+
+    [Fact]
+    public void Precision_bf16_is_recorded_in_checkpoints_and_fp16_logs_its_loss_scale()
+    {
+        PrepareData();
+        string fourSteps = """{ "batch_size": 4, "seq_len": 32, "steps": 4, "seed": 3 }""";
+        string run = WriteRun("run.json", training: fourSteps);
+        File.WriteAllText(run, File.ReadAllText(run).Replace("\"eval_every\": 15", "\"precision\": \"bf16\", \"eval_every\": 15"));
+        var bf16 = Ok("pretrain", "--config", run);
+        Assert.Contains("; bf16 autocast", bf16.Stderr);
+        var checkpoint = Curriculum.Training.CheckpointFile.Read(Directory.GetFiles(P("model/checkpoints")).Single());
+        Assert.Equal(4, checkpoint.Step);
+        Assert.Equal("bf16 autocast", checkpoint.State.Precision);
+        Assert.Null(checkpoint.State.LossScaler);
+
+        // Resuming that run as fp16 is refused, naming both policies.
+        File.WriteAllText(run, File.ReadAllText(run).Replace("\"precision\": \"bf16\"", "\"precision\": \"fp16\""));
+        var refused = ProcessRunner.Curriculum("pretrain", "--config", run, "--resume");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("ckpt-00000004.safetensors: written by a run with precision 'bf16 autocast'; this trainer uses 'fp16 autocast'", refused.Stderr);
+
+        // A fresh fp16 run: PyTorch's initial scale 2^16, logged with each step, and saved with the checkpoint.
+        File.WriteAllText(run, File.ReadAllText(run).Replace("\"out\": \"model\"", "\"out\": \"model16\""));
+        Ok("pretrain", "--config", run);
+        var rows = File.ReadAllLines(P("model16/metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).Where(r => r.TryGetProperty("loss", out _)).ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows, r => Assert.Equal(65536, r.GetProperty("loss_scale").GetDouble()));
+        var fp16 = Curriculum.Training.CheckpointFile.Read(Directory.GetFiles(P("model16/checkpoints")).Single()).State;
+        Assert.Equal("fp16 autocast", fp16.Precision);
+        Assert.Equal(new Curriculum.Precision.GradScalerState(65536f, 4), fp16.LossScaler);
     }
 
     [Fact]
