@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Side-by-side training-step speed and memory: `curriculum bench engine` against
-../shared/anchors/torch_train_step.py (the same model, batch, optimiser and FLOPs formula).
+tools/reference/torch_train_step.py (the same model, batch, optimiser and FLOPs formula).
 
 For each config and thread count, runs the engine and PyTorch in alternation (so both see the same
 machine load), ROUNDS times, and prints a Markdown table: the best tokens/s of each and the peak RSS
@@ -13,7 +13,7 @@ the OpenBLAS of Debian's python3-torch, which would otherwise use every core.
 Usage (from the repository root, after `dotnet build lib/Curriculum.Cli -c Release`):
   /usr/bin/python3 tools/bench/engine_side_by_side.py [--configs tiny small] [--threads 1 2] [--steps 20] [--rounds 3]
 CURRICULUM overrides the command that runs the CLI (default: dotnet lib/Curriculum.Cli/bin/Release/net10.0/Curriculum.Cli.dll);
-ANCHOR the path of torch_train_step.py (default: ../shared/anchors/torch_train_step.py).
+ANCHOR the path of torch_train_step.py (default: tools/reference/torch_train_step.py).
 """
 import argparse, json, os, shlex, subprocess
 
@@ -31,7 +31,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     a = ap.parse_args()
     cli = shlex.split(os.environ.get("CURRICULUM", "dotnet lib/Curriculum.Cli/bin/Release/net10.0/Curriculum.Cli.dll"))
-    anchor = os.environ.get("ANCHOR", "../shared/anchors/torch_train_step.py")
+    anchor = os.environ.get("ANCHOR", "tools/reference/torch_train_step.py")
     print("| config | threads | engine tokens/s | PyTorch tokens/s | engine peak RSS MB | PyTorch peak RSS MB |")
     print("|---|---|---|---|---|---|")
     best = {}

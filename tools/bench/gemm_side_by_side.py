@@ -4,7 +4,7 @@
 Runs both on the same shapes in alternation (so both see the same machine load), ROUNDS times, and
 prints the best GFLOP/s of each and their ratio as a Markdown table. The shapes are the square sizes
 128..1024 and the products of a training step of the tiny and small configs of
-../shared/anchors/torch_train_step.py (B*T = 2048 tokens): QKV, MLP and output head forward
+tools/reference/torch_train_step.py (B*T = 2048 tokens): QKV, MLP and output head forward
 (X W^T: "nt"), their weight gradients (dY^T X: "tn"), input gradients (dY W: "nn"), and attention's
 per-head products ((B*H) = 64 matrices of T x T x d_head).
 

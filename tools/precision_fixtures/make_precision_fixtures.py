@@ -3,7 +3,7 @@
 
 Rerun from the repository root with Debian's PyTorch (python3-torch, 1.13):
     /usr/bin/python3 tools/precision_fixtures/make_precision_fixtures.py
-Needs ../shared/anchors/torch_train_step.py beside the repository (the benchmark model).
+Reads tools/reference/torch_train_step.py (the benchmark model).
 
 Files written (each deterministic: fixed seed, no timing):
   rounding.json     float32 inputs as bit patterns and torch's .bfloat16() / .half() results as bit patterns:
@@ -177,7 +177,7 @@ def grad_scaler():
 
 # ---------- memory ----------
 def load_anchor():
-    path = os.path.join(ROOT, "..", "shared", "anchors", "torch_train_step.py")
+    path = os.path.join(ROOT, "tools", "reference", "torch_train_step.py")
     spec = importlib.util.spec_from_file_location("torch_train_step", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Encoding speed side by side: `curriculum bench tokenizer` and ../shared/anchors/tiktoken_encode.js
+# Encoding speed side by side: `curriculum bench tokenizer` and tools/reference/tiktoken_encode.js
 # (npm tiktoken, WASM), alternating, on the same text, one thread each; checks the ids are identical.
 #
 #   tools/tokenizer_fixtures/bench_vs_tiktoken.sh TEXT_FILE [ROUNDS]
@@ -10,7 +10,7 @@ file="$1"; rounds="${2:-3}"
 export NODE_PATH="$root/tools/node/node_modules"
 ranks="$root/artifacts/tiktoken-ranks"
 [ -f "$ranks/o200k_base.tiktoken" ] || node "$root/tools/tokenizer_fixtures/tiktoken_ref.js" --export-ranks "$ranks"
-anchor="$root/../shared/anchors/tiktoken_encode.js"
+anchor="$root/tools/reference/tiktoken_encode.js"
 dotnet build "$root/lib/Curriculum.Cli/Curriculum.Cli.csproj" -c Release --nologo -v quiet -clp:ErrorsOnly >&2
 cli="$root/lib/Curriculum.Cli/bin/Release/net10.0/Curriculum.Cli.dll"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT

@@ -6,7 +6,7 @@ Rerun from the repository root with Debian's PyTorch (python3-torch; install lib
 It writes three safetensors files (float32 and int32 only, read by the engine's own reader):
   ops.safetensors        for each op case "<case>.*": inputs, the output, an upstream gradient "gy" and
                          the gradients of the inputs ("<case>.grad.<input>"), computed in float64.
-  encoder_step.safetensors  the encoder of ../shared/anchors/torch_train_step.py at d=48, 3 heads, T=19, V=97,
+  encoder_step.safetensors  the encoder of tools/reference/torch_train_step.py at d=48, 3 heads, T=19, V=97,
                          2 layers, ffn 80, batch 2: initial parameters, batch, logits, loss, gradients, and the
                          parameters after one and after two AdamW steps (lr 1e-3, wd 0.01), in float64.
   optim.safetensors      SGD with momentum, AdamW with two parameter groups, and clip_grad_norm_ over three steps.
@@ -161,7 +161,7 @@ def make_ops():
     save(os.path.join(OUT, "ops.safetensors"), s)
 
 
-class Block(nn.Module):  # as in ../shared/anchors/torch_train_step.py
+class Block(nn.Module):  # as in tools/reference/torch_train_step.py
     def __init__(s, d, h, f):
         super().__init__()
         s.ln1, s.qkv, s.proj = nn.LayerNorm(d), nn.Linear(d, 3 * d), nn.Linear(d, d)

@@ -7,7 +7,7 @@ static class BenchCommand
 {
     public static Command Create()
     {
-        var bench = new Command("bench", "Measure speed and memory; compare with the reference scripts in ../shared/anchors.");
+        var bench = new Command("bench", "Measure speed and memory; compare with the reference scripts in tools/reference.");
         bench.Subcommands.Add(BenchDataCommand.Create());
         bench.Subcommands.Add(BenchEngineCommand.Create());
         bench.Subcommands.Add(BenchGemmCommand.Create());

@@ -11,7 +11,7 @@ using Curriculum.Tensors;
 namespace Curriculum.Cli.Commands;
 
 /// <summary>
-/// <c>curriculum bench engine</c>: training-step throughput of the anchor encoder (../shared/anchors/torch_train_step.py),
+/// <c>curriculum bench engine</c>: training-step throughput of the anchor encoder (tools/reference/torch_train_step.py),
 /// same sizes, same FLOPs formula, a fixed random batch, AdamW lr 1e-3 wd 0.01 on every parameter.
 /// <c>--precision bf16|fp16</c> runs under that autocast policy (emulated: fp32 storage rounded to the format; fp16 with a
 /// GradScaler). <c>--checkpointing</c> trains a second, identical model with gradient checkpointing per block, its steps

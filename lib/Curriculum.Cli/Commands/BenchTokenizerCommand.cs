@@ -8,7 +8,7 @@ namespace Curriculum.Cli.Commands;
 
 /// <summary>
 /// <c>curriculum bench tokenizer (--tiktoken RANKS --encoding NAME | --tokenizer tokenizer.json) --file TEXT --json</c>:
-/// encoding speed on one thread, measured as ../shared/anchors/tiktoken_encode.js measures tiktoken
+/// encoding speed on one thread, measured as tools/reference/tiktoken_encode.js measures tiktoken
 /// (warm up on the first 100,000 characters, then time one encode of the whole text).
 /// </summary>
 static class BenchTokenizerCommand
@@ -19,7 +19,7 @@ static class BenchTokenizerCommand
         var file = new Option<string>("--file") { Description = "UTF-8 text to encode", Required = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON line" };
         var idsOut = new Option<string?>("--ids-out") { Description = "Also write the ids as a JSON array (to compare with the reference)" };
-        var command = new Command("tokenizer", "Tokenizer encoding speed (MB/s, one thread) beside node ../shared/anchors/tiktoken_encode.js.");
+        var command = new Command("tokenizer", "Tokenizer encoding speed (MB/s, one thread) beside node tools/reference/tiktoken_encode.js.");
         source.AddTo(command);
         command.Options.Add(file);
         command.Options.Add(json);

@@ -23,7 +23,7 @@ public sealed record BenchmarkEncoderConfig(int Vocab, int Context, int Dim, int
 }
 
 /// <summary>
-/// The encoder of ../shared/anchors/torch_train_step.py, parameter for parameter (same names, so its state
+/// The encoder of tools/reference/torch_train_step.py, parameter for parameter (same names, so its state
 /// dict loads into the PyTorch model and back): token + position embeddings, pre-LN blocks with fused QKV and
 /// exact GELU, a final LayerNorm, and an output head tied to the token embedding. ids (B,T) -> logits (B,T,V).
 /// </summary>

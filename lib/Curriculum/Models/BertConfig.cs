@@ -2,7 +2,7 @@ namespace Curriculum.Models;
 
 /// <summary>
 /// Sizes of a <see cref="BertModel"/>: vocabulary, max positions, segment types, width, layers, heads, MLP width,
-/// dropout, where LayerNorm goes. Tiny / small / base are the benchmark's sizes (../shared/anchors/torch_train_step.py);
+/// dropout, where LayerNorm goes. Tiny / small / base are the benchmark's sizes (tools/reference/torch_train_step.py);
 /// nano is the notebooks' CI size; vary the vocabulary with <c>with { VocabSize = n }</c>.
 /// Post-LN is the default because it is BERT's own (Devlin et al. 2019), so what the notebooks measure is BERT's
 /// behaviour (including its need for warm-up); <see cref="NormPlacement.PreLn"/> is there to compare.

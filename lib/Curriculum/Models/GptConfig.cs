@@ -2,7 +2,7 @@ namespace Curriculum.Models;
 
 /// <summary>
 /// Sizes of a <see cref="GptModel"/>: vocabulary, context (max positions), width, layers, heads, MLP width, dropout.
-/// Tiny / small / base are the benchmark's sizes (../shared/anchors/torch_train_step.py); nano is the notebooks' CI size.
+/// Tiny / small / base are the benchmark's sizes (tools/reference/torch_train_step.py); nano is the notebooks' CI size.
 /// Change the vocabulary to a tokenizer's with <c>GptConfig.Nano with { VocabSize = n }</c>.
 /// </summary>
 public sealed record GptConfig(int VocabSize, int MaxPositions, int Dim, int Layers, int Heads, int FfnDim, float Dropout = 0f)
