@@ -12,39 +12,16 @@ It writes three safetensors files (float32 and int32 only, read by the engine's 
   optim.safetensors      SGD with momentum, AdamW with two parameter groups, and clip_grad_norm_ over three steps.
 Inputs are drawn in float32 and widened, so the float32 engine sees exactly the same inputs.
 """
+import importlib.util
 import math
 import os
-import struct
-import json
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
+from safetensors_io import save
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "fixtures", "engine")
-
-
-def save(path, tensors):
-    """Minimal safetensors writer (F32 / I32), names sorted, header padded to 8 bytes."""
-    names = sorted(tensors)
-    header, blobs, at = {}, [], 0
-    for n in names:
-        t = tensors[n].detach().contiguous()
-        if t.dtype in (torch.int64, torch.int32):
-            t, dt = t.to(torch.int32), "I32"
-        else:
-            t, dt = t.to(torch.float32), "F32"
-        b = t.numpy().tobytes()
-        header[n] = {"dtype": dt, "shape": list(t.shape), "data_offsets": [at, at + len(b)]}
-        blobs.append(b)
-        at += len(b)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
 
 
 def randn(*shape, scale=1.0):
@@ -161,40 +138,19 @@ def make_ops():
     save(os.path.join(OUT, "ops.safetensors"), s)
 
 
-class Block(nn.Module):  # as in tools/reference/torch_train_step.py
-    def __init__(s, d, h, f):
-        super().__init__()
-        s.ln1, s.qkv, s.proj = nn.LayerNorm(d), nn.Linear(d, 3 * d), nn.Linear(d, d)
-        s.ln2, s.fc1, s.fc2 = nn.LayerNorm(d), nn.Linear(d, f), nn.Linear(f, d)
-        s.h = h
-
-    def forward(s, x):
-        B, T, D = x.shape
-        q, k, v = s.qkv(s.ln1(x)).split(D, dim=2)
-        q, k, v = (t.view(B, T, s.h, D // s.h).transpose(1, 2) for t in (q, k, v))
-        att = ((q @ k.transpose(-2, -1)) / math.sqrt(D // s.h)).softmax(-1)
-        x = x + s.proj((att @ v).transpose(1, 2).reshape(B, T, D))
-        return x + s.fc2(F.gelu(s.fc1(s.ln2(x))))
-
-
-class Encoder(nn.Module):
-    def __init__(s, V, T, d, L, h, f):
-        super().__init__()
-        s.tok, s.pos = nn.Embedding(V, d), nn.Embedding(T, d)
-        s.blocks = nn.ModuleList(Block(d, h, f) for _ in range(L))
-        s.ln = nn.LayerNorm(d)
-
-    def forward(s, idx):
-        x = s.tok(idx) + s.pos(torch.arange(idx.shape[1]))
-        for b in s.blocks:
-            x = b(x)
-        return F.linear(s.ln(x), s.tok.weight)
+def load_anchor_encoder():
+    """The Encoder class of tools/reference/torch_train_step.py, the model `curriculum bench engine` trains."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reference", "torch_train_step.py")
+    spec = importlib.util.spec_from_file_location("torch_train_step", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Encoder
 
 
 def make_encoder_step():
     torch.manual_seed(0)
     V, T, d, L, h, f, B = 97, 19, 48, 2, 3, 80, 2
-    m = Encoder(V, T, d, L, h, f)
+    m = load_anchor_encoder()(V, T, d, L, h, f)
     with torch.no_grad():  # round the initial values to float32, then compute in float64
         for p in m.parameters():
             p.copy_(p.float())

@@ -14,38 +14,15 @@ and counts.safetensors: count.<model>.<config> = the parameter count of the name
 """
 import math
 import os
-import struct
-import json
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from safetensors_io import save
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "fixtures", "models")
 D, H, T, V, L, FF, B = 48, 3, 19, 97, 2, 80, 2
-
-
-def save(path, tensors):
-    """Minimal safetensors writer (F32 / I32), names sorted, header padded to 8 bytes."""
-    names = sorted(tensors)
-    header, blobs, at = {}, [], 0
-    for n in names:
-        t = tensors[n].detach().contiguous()
-        if t.dtype in (torch.int64, torch.int32):
-            t, dt = t.to(torch.int32), "I32"
-        else:
-            t, dt = t.to(torch.float32), "F32"
-        b = t.numpy().tobytes()
-        header[n] = {"dtype": dt, "shape": list(t.shape), "data_offsets": [at, at + len(b)]}
-        blobs.append(b)
-        at += len(b)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
 
 
 def attention(q, k, v, heads, mask=None, causal=False, bias=None, scale=True):
