@@ -38,6 +38,19 @@ public sealed class NgramIndex
 
     public void AddRange(IEnumerable<Document> docs) { foreach (var d in docs) Add(d); }
 
+    /// <summary>
+    /// The index of <paramref name="evaluation"/>'s n-grams, without those found in more than
+    /// <paramref name="ignoreCommonAbove"/> of its documents when that is given (see <see cref="PruneCommon"/>):
+    /// <c>new Decontaminator(NgramIndex.Of(test, ignoreCommonAbove: 3)).Filter(train)</c>.
+    /// </summary>
+    public static NgramIndex Of(IEnumerable<Document> evaluation, int n = 13, int? ignoreCommonAbove = null)
+    {
+        var index = new NgramIndex(n);
+        index.AddRange(evaluation);
+        if (ignoreCommonAbove is int max) index.PruneCommon(max);
+        return index;
+    }
+
     /// <summary>Drops n-grams that occur in more than <paramref name="maxDocuments"/> evaluation
     /// documents (shared boilerplate such as a mailing-list footer, which would otherwise flag every
     /// training document carrying it); returns how many were dropped.</summary>

@@ -38,6 +38,19 @@ public class DecontaminationTests
     }
 
     [Fact]
+    public void OfIndexesTheEvaluationSetAndCanIgnoreNgramsCommonToManyOfItsDocuments()
+    {
+        // "a b c d" is in all three evaluation documents (a footer), "x y z w" only in e1.
+        Document[] eval = [new("e1", "x y z w a b c d"), new("e2", "p q a b c d"), new("e3", "r s a b c d")];
+        Document[] train = [new("footer", "hello a b c d bye"), new("leak", "x y z w"), new("clean", "nothing here at all")];
+        Assert.Equal(["clean"], new Decontaminator(NgramIndex.Of(eval, n: 4)).Filter(train).Select(d => d.Id));
+        var index = NgramIndex.Of(eval, n: 4, ignoreCommonAbove: 2);
+        Assert.Equal(4, index.N);
+        Assert.Equal(3, index.Documents);
+        Assert.Equal(["footer", "clean"], new Decontaminator(index).Filter(train).Select(d => d.Id));
+    }
+
+    [Fact]
     public void VerbatimTestEmailsInTheTrainingSplitAreFound()
     {
         // The SpamAssassin corpus repeats messages (spam-1 and spam-2 overlap), so 3 test emails
