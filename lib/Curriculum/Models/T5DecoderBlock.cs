@@ -8,7 +8,7 @@ namespace Curriculum.Models;
 /// encoder's output (no position bias, as T5), a ReLU MLP. Names: ln1, self_attn, ln2, cross_attn, ln3, wi, wo.
 /// With <see cref="GradientCheckpointing"/> the block keeps only its inputs and recomputes itself in backward.
 /// </summary>
-public sealed class T5DecoderBlock : Module, ICheckpointedBlock
+public sealed class T5DecoderBlock : CheckpointableBlock
 {
     public LayerNorm Ln1 { get; }
     public T5Attention SelfAttn { get; }
@@ -19,9 +19,6 @@ public sealed class T5DecoderBlock : Module, ICheckpointedBlock
     public Linear Wo { get; }
     readonly float _dropout;
     readonly Generator? _generator;
-    List<Tensor>? _parameterList;
-
-    public bool GradientCheckpointing { get; set; }
 
     public T5DecoderBlock(T5Config c, Generator? generator = null)
     {
@@ -38,10 +35,8 @@ public sealed class T5DecoderBlock : Module, ICheckpointedBlock
     /// <summary>y (B,U,C), positionBias (1,H,U,U), encoder output (B,S,C), encoder padding mask (B,1,1,S) or null.</summary>
     public Tensor Forward(Tensor y, Tensor positionBias, Tensor encoderOutput, Tensor? encoderMask)
     {
-        if (!GradientCheckpointing || !Autograd.IsGradEnabled) return Compute(y, positionBias, encoderOutput, encoderMask);
-        _parameterList ??= Parameters().ToList();
         Tensor[] inputs = encoderMask != null ? [y, positionBias, encoderOutput, encoderMask] : [y, positionBias, encoderOutput];
-        return Checkpoint.Run(t => Compute(t[0], t[1], t[2], t.Length > 3 ? t[3] : null), inputs, _parameterList, _generator);
+        return Run(t => Compute(t[0], t[1], t[2], t.Length > 3 ? t[3] : null), inputs, _generator);
     }
 
     Tensor Compute(Tensor y, Tensor positionBias, Tensor encoderOutput, Tensor? encoderMask)

@@ -8,7 +8,7 @@ namespace Curriculum.Models;
 /// LayerNorm stands in for T5's RMS norm (scale only, no mean subtraction). Names: ln1, attn.{q,k,v,o}, ln2, wi, wo.
 /// With <see cref="GradientCheckpointing"/> the block keeps only its inputs and recomputes itself in backward.
 /// </summary>
-public sealed class T5EncoderBlock : Module, ICheckpointedBlock
+public sealed class T5EncoderBlock : CheckpointableBlock
 {
     public LayerNorm Ln1 { get; }
     public T5Attention Attn { get; }
@@ -17,9 +17,6 @@ public sealed class T5EncoderBlock : Module, ICheckpointedBlock
     public Linear Wo { get; }
     readonly float _dropout;
     readonly Generator? _generator;
-    List<Tensor>? _parameterList;
-
-    public bool GradientCheckpointing { get; set; }
 
     public T5EncoderBlock(T5Config c, Generator? generator = null)
     {
@@ -34,10 +31,8 @@ public sealed class T5EncoderBlock : Module, ICheckpointedBlock
     /// <summary>x (B,S,C), positionBias (1,H,S,S), padding mask (B,1,1,S) or null.</summary>
     public Tensor Forward(Tensor x, Tensor positionBias, Tensor? mask)
     {
-        if (!GradientCheckpointing || !Autograd.IsGradEnabled) return Compute(x, positionBias, mask);
-        _parameterList ??= Parameters().ToList();
         Tensor[] inputs = mask != null ? [x, positionBias, mask] : [x, positionBias];
-        return Checkpoint.Run(t => Compute(t[0], t[1], t.Length > 2 ? t[2] : null), inputs, _parameterList, _generator);
+        return Run(t => Compute(t[0], t[1], t.Length > 2 ? t[2] : null), inputs, _generator);
     }
 
     Tensor Compute(Tensor x, Tensor positionBias, Tensor? mask)

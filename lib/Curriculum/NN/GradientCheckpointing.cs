@@ -6,13 +6,13 @@ namespace Curriculum.NN;
 /// </summary>
 public static class GradientCheckpointing
 {
-    /// <summary>Sets <see cref="ICheckpointedBlock.GradientCheckpointing"/> on every block inside <paramref name="model"/> (pre-LN,
+    /// <summary>Sets <see cref="CheckpointableBlock.GradientCheckpointing"/> on every block inside <paramref name="model"/> (pre-LN,
     /// post-LN, T5 encoder and decoder blocks); returns how many.</summary>
     public static int Enable(Module model, bool enabled = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         int count = 0;
-        if (model is ICheckpointedBlock block)
+        if (model is CheckpointableBlock block)
         {
             block.GradientCheckpointing = enabled;
             count++;

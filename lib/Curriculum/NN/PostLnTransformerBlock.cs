@@ -9,7 +9,7 @@ namespace Curriculum.NN;
 /// names as <see cref="TransformerBlock"/>. x (B,T,C) -> (B,T,C).
 /// With <see cref="GradientCheckpointing"/> the block keeps only its input and recomputes itself in backward.
 /// </summary>
-public sealed class PostLnTransformerBlock : Module, ICheckpointedBlock
+public sealed class PostLnTransformerBlock : CheckpointableBlock
 {
     public Linear Qkv { get; }
     public Linear Proj { get; }
@@ -20,9 +20,6 @@ public sealed class PostLnTransformerBlock : Module, ICheckpointedBlock
     public int NumHeads { get; }
     public float DropoutP { get; }
     readonly Generator? _generator;
-    List<Tensor>? _parameterList;
-
-    public bool GradientCheckpointing { get; set; }
 
     public PostLnTransformerBlock(int dim, int numHeads, int ffnDim, float dropout = 0f, float layerNormEps = 1e-12f, Generator? generator = null)
     {
@@ -41,10 +38,8 @@ public sealed class PostLnTransformerBlock : Module, ICheckpointedBlock
     /// <summary>x (B,T,C); an additive mask broadcasting to (B,H,T,T) (e.g. padding) and/or causal masking.</summary>
     public Tensor Forward(Tensor x, Tensor? attnMask = null, bool isCausal = false)
     {
-        if (!GradientCheckpointing || !Autograd.IsGradEnabled) return Compute(x, attnMask, isCausal);
-        _parameterList ??= Parameters().ToList();
         Tensor[] inputs = attnMask != null ? [x, attnMask] : [x];
-        return Checkpoint.Run(t => Compute(t[0], t.Length > 1 ? t[1] : null, isCausal), inputs, _parameterList, _generator);
+        return Run(t => Compute(t[0], t.Length > 1 ? t[1] : null, isCausal), inputs, _generator);
     }
 
     Tensor Compute(Tensor x, Tensor? attnMask, bool isCausal)

@@ -10,7 +10,7 @@ namespace Curriculum.NN;
 /// The residual stream is stored in the <see cref="Autocast"/> policy's <see cref="OpClass.Residual"/> format.
 /// With <see cref="GradientCheckpointing"/> the block keeps only its input and recomputes itself in backward.
 /// </summary>
-public sealed class TransformerBlock : Module, ICheckpointedBlock
+public sealed class TransformerBlock : CheckpointableBlock
 {
     public LayerNorm Ln1 { get; }
     public Linear Qkv { get; }
@@ -22,13 +22,6 @@ public sealed class TransformerBlock : Module, ICheckpointedBlock
     public float DropoutP { get; }
     public GeluApproximation Gelu { get; }
     readonly Generator? _generator;
-    List<Tensor>? _parameterList;
-
-    /// <summary>
-    /// Keep only the block's input in the forward pass and recompute the block in backward (<see cref="Checkpoint"/>),
-    /// with the same dropout masks: same gradients, less memory, one more forward pass.
-    /// </summary>
-    public bool GradientCheckpointing { get; set; }
 
     public TransformerBlock(int dim, int numHeads, int ffnDim, float dropout = 0f, GeluApproximation gelu = GeluApproximation.None,
         Generator? generator = null)
@@ -49,10 +42,8 @@ public sealed class TransformerBlock : Module, ICheckpointedBlock
     /// <summary>x (B,T,C); an additive mask broadcasting to (B,H,T,T) and/or causal masking.</summary>
     public Tensor Forward(Tensor x, Tensor? attnMask = null, bool isCausal = false)
     {
-        if (!GradientCheckpointing || !Autograd.IsGradEnabled) return Compute(x, attnMask, isCausal);
-        _parameterList ??= Parameters().ToList();
         Tensor[] inputs = attnMask != null ? [x, attnMask] : [x];
-        return Checkpoint.Run(t => Compute(t[0], t.Length > 1 ? t[1] : null, isCausal), inputs, _parameterList, _generator);
+        return Run(t => Compute(t[0], t.Length > 1 ? t[1] : null, isCausal), inputs, _generator);
     }
 
     Tensor Compute(Tensor x, Tensor? attnMask, bool isCausal)
