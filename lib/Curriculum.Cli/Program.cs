@@ -10,6 +10,7 @@ var root = new Command("curriculum", "Pre-training language models from scratch:
 root.Options.Add(new HelpOption());
 root.Options.Add(new VersionOption());
 root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(RunNotebookWorkerCommand.Create());
 root.Subcommands.Add(BookCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());

@@ -24,7 +24,7 @@ static class BookCommand
         };
         var plotly = new Option<string?>("--plotly")
         {
-            Description = "plotly.min.js to include (default: " + PlotlyJs.RelativePath + ", from `npm ci --prefix tools/node`).",
+            Description = "plotly.min.js to include (default: the one the build copies beside the library).",
         };
         var title = new Option<string>("--title")
         {

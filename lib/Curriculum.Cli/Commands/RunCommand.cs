@@ -1,11 +1,16 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
+using Curriculum.Kernel;
 using Curriculum.Notebooks;
 
 namespace Curriculum.Cli.Commands;
 
 /// <summary>
-/// <c>curriculum run PATH... [--out DIR] [-p NAME=VALUE]... [--cell-timeout SECONDS] [--book DIR]</c>: runs notebooks
-/// headless and writes the executed copies. Exit code 0 all passed, 1 some failed, 2 usage or unreadable input.
+/// <c>curriculum run PATH... [--out DIR] [-p NAME=VALUE]... [--cell-timeout SECONDS] [--book DIR]</c>: runs
+/// notebooks headless in the real .NET Interactive C# kernel, each in its own process with the notebook's
+/// folder as working folder (<see cref="RunNotebookWorkerCommand"/>), so a runaway cell can be stopped and a
+/// crash loses nothing but its notebook. Exit code 0 all passed, 1 some failed, 2 usage or unreadable
+/// input, 130 interrupted (Ctrl-C: the running notebook is saved as far as it got, marked interrupted).
 /// </summary>
 static class RunCommand
 {
@@ -21,42 +26,43 @@ static class RunCommand
             Description = "Folder for the executed notebooks (same file names; .dib are written as .ipynb).",
             DefaultValueFactory = _ => Path.Combine("artifacts", "notebooks"),
         };
-        var parameters = new Option<string[]>("--parameter", "-p")
-        {
-            Description = "Override a value of the notebook's 'parameters' cell, e.g. -p steps=50 (repeatable).",
-            AllowMultipleArgumentsPerToken = false,
-        };
-        var cellTimeout = new Option<double?>("--cell-timeout")
-        {
-            Description = "Fail a cell that runs longer than this many seconds (default: no limit).",
-        };
+        var parameters = ParametersOption();
+        var cellTimeout = CellTimeoutOption();
         var book = new Option<string?>("--book")
         {
             Description = "Then render everything in --out as an HTML book into this folder (as `curriculum book`).",
         };
-        var command = new Command("run", "Run notebooks headless, in order, and write the executed copies with their outputs.")
+        var command = new Command("run", "Run notebooks headless in the .NET Interactive C# kernel, in order, and write the executed copies with their outputs.")
         {
             paths, outDir, parameters, cellTimeout, book,
         };
         command.SetAction(parse =>
         {
-            int exit = Run(parse.GetValue(paths)!, parse.GetValue(outDir)!, parse.GetValue(parameters) ?? [], parse.GetValue(cellTimeout));
-            if (exit == 2 || parse.GetValue(book) is not { } bookDir) return exit;
+            int exit = CliErrors.Guard(() => Run(parse.GetValue(paths)!, parse.GetValue(outDir)!, parse.GetValue(parameters) ?? [],
+                parse.GetValue(cellTimeout), parse.GetValue(book)));
+            if (exit is 2 or 130 || parse.GetValue(book) is not { } bookDir) return exit;
             return Math.Max(exit, BookCommand.Run(parse.GetValue(outDir)!, bookDir, null, BookBuilder.DefaultTitle));
         });
         return command;
     }
 
-    static int Run(string[] paths, string outDir, string[] parameterTexts, double? cellTimeoutSeconds)
+    internal static Option<string[]> ParametersOption() => new("--parameter", "-p")
+    {
+        Description = "Override a value of the notebook's 'parameters' cell, e.g. -p steps=50 (repeatable).",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    internal static Option<double?> CellTimeoutOption() => new("--cell-timeout")
+    {
+        Description = "Fail a cell that runs longer than this many seconds (default: no limit).",
+    };
+
+    static int Run(string[] paths, string outDir, string[] parameterTexts, double? cellTimeoutSeconds, string? book)
     {
         List<KeyValuePair<string, string>> parameters;
         try { parameters = parameterTexts.Select(ParameterInjection.ParseAssignment).ToList(); }
-        catch (ArgumentException e) { Console.Error.WriteLine("error: " + e.Message); return 2; }
-        if (cellTimeoutSeconds is <= 0)
-        {
-            Console.Error.WriteLine("error: --cell-timeout must be a positive number of seconds");
-            return 2;
-        }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        if (cellTimeoutSeconds is <= 0) throw new UsageException("--cell-timeout must be a positive number of seconds");
 
         var notebooks = new List<string>();
         foreach (var p in paths)
@@ -66,32 +72,67 @@ static class RunCommand
                     .Where(f => f.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".dib", StringComparison.OrdinalIgnoreCase))
                     .Order(StringComparer.Ordinal));
             else if (File.Exists(p)) notebooks.Add(p);
-            else { Console.Error.WriteLine($"error: {p}: no such file or folder"); return 2; }
+            else throw new UsageException($"{p}: no such file or folder");
         }
-        if (notebooks.Count == 0) { Console.Error.WriteLine($"error: no .ipynb or .dib notebooks in {string.Join(", ", paths)}"); return 2; }
+        if (notebooks.Count == 0) throw new UsageException($"no .ipynb or .dib notebooks in {string.Join(", ", paths)}");
+        OutputLocation.Folder(outDir, "--out");
+        if (book != null) OutputLocation.Folder(book, "--book");
 
-        var options = new NotebookRunOptions
-        {
-            Parameters = parameters,
-            CellTimeout = cellTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
-        };
+        // Every notebook is read and takes its parameters before any runs: bad input costs no run time.
         int exit = 0;
+        var runnable = new List<string>();
         foreach (var path in notebooks)
         {
-            NotebookRunResult result;
-            try { result = NotebookExecutor.RunAsync(path, options).GetAwaiter().GetResult(); }
-            catch (Exception e) when (e is NotebookFormatException or ArgumentException)
+            try
             {
-                Console.WriteLine($"ERROR {path}: {e.Message}");
-                exit = 2;
-                continue;
+                ParameterInjection.Inject(NotebookDocument.Load(path), parameters);
+                runnable.Add(path);
             }
-            if (result.Warning != null) Console.Error.WriteLine($"warning: {path}: {result.Warning}");
+            catch (NotebookFormatException e) { Console.WriteLine($"ERROR {path}: {e.Message}"); exit = 2; }
+            catch (ArgumentException e) { Console.WriteLine($"ERROR {path}: {e.Message}"); exit = 2; }
+        }
+        if (exit == 2 && parameters.Count > 0) return 2;
+
+        using var interrupt = new InterruptSignal();
+        foreach (var path in runnable)
+        {
             var target = Path.Combine(outDir, Path.ChangeExtension(Path.GetFileName(path), ".ipynb"));
-            result.Executed.Save(target);
-            Console.WriteLine(result.Summary);
-            if (!result.Passed && exit == 0) exit = 1;
+            var outcome = RunNotebookWorkerCommand.RunInChild(path, target, parameterTexts, cellTimeoutSeconds, interrupt);
+            Console.WriteLine(outcome.Summary);
+            if (outcome.ExitCode == 130) return 130;
+            if (outcome.ExitCode != 0 && exit == 0) exit = 1;
         }
         return exit;
+    }
+}
+
+/// <summary>
+/// Ctrl-C and SIGTERM for a command that waits on child processes: the first one is noted (the children
+/// get it too, from the terminal, or are sent it) and the command winds down; a second one ends it at once.
+/// </summary>
+sealed class InterruptSignal : IDisposable
+{
+    readonly CancellationTokenSource source = new();
+    readonly PosixSignalRegistration[] registrations;
+
+    public InterruptSignal()
+    {
+        registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle)];
+    }
+
+    public CancellationToken Token => source.Token;
+
+    void Handle(PosixSignalContext context)
+    {
+        if (source.IsCancellationRequested) return;   // the second: the default action ends the process
+        context.Cancel = true;
+        Console.Error.WriteLine("interrupted: saving what ran so far (press Ctrl-C again to stop at once)");
+        source.Cancel();
+    }
+
+    public void Dispose()
+    {
+        foreach (var r in registrations) r.Dispose();
+        source.Dispose();
     }
 }

@@ -15,6 +15,7 @@ namespace Curriculum.Plotting;
 /// its <c>row</c> and <c>col</c> (from 1, as plotly's make_subplots). <see cref="ToJson"/> gives
 /// the <c>{data, layout}</c> object of the plotly.js schema.
 /// </summary>
+[TypeFormatterSource(typeof(KernelFormatterSource), PreferredMimeTypes = [PlotlyMimeType, MimeBundle.Html, MimeBundle.PlainText])]
 public sealed class Figure : IMimeRenderable
 {
     readonly List<Trace> traces = [];

@@ -9,6 +9,7 @@ namespace Curriculum.Plotting;
 /// A table of results for a notebook: <c>display(Table.From(["run", "loss"], rows))</c> shows an
 /// HTML table (numbers right-aligned, 6 significant digits) and an aligned plain-text table.
 /// </summary>
+[TypeFormatterSource(typeof(KernelFormatterSource), PreferredMimeTypes = [MimeBundle.Html, MimeBundle.PlainText])]
 public sealed class Table : IMimeRenderable
 {
     readonly string[] headers;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Curriculum.Kernel;
 using Curriculum.Notebooks;
 using Curriculum.Plotting;
 using Curriculum.Tests.Plotting;
@@ -93,7 +94,7 @@ public class BookBrowserTests
             foreach (var (name, heading, cells) in new[] { ("01-curves.ipynb", "Training curves", CurvesCells), ("02-attention.ipynb", "Attention and ablations", AttentionCells) })
             {
                 string path = WriteNotebook(dir, name, heading, cells);
-                var result = await NotebookExecutor.RunAsync(path);
+                var result = await NotebookExecutor.RunAsync(NotebookDocument.Load(path), path, new NotebookRunOptions());
                 // Only the deliberately failing last cell of chapter 2 may fail.
                 Assert.True(result.Passed || result.FailedCell == result.Executed.Cells.Count, result.Summary);
                 result.Executed.Save(Path.Combine(executed, name));

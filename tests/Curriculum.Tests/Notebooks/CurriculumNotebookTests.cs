@@ -1,12 +1,10 @@
-using Curriculum.Notebooks;
-
 namespace Curriculum.Tests.Notebooks;
 
 /// <summary>
-/// Every notebook of the curriculum, and environment-check.dib, runs end to end headless in its
-/// small (CI) setting; the executed copies land in artifacts/notebooks/ as with `curriculum run`.
+/// Every notebook of the curriculum, and environment-check.dib, runs end to end in the real .NET
+/// Interactive kernel through `curriculum run`, as the main job runs it, in its small (CI) setting;
+/// the executed copies land in artifacts/notebooks/, and every figure carries the Plotly mime type.
 /// </summary>
-[Collection(ProcessStateCollection.Name)]
 public class CurriculumNotebookTests
 {
     public static TheoryData<string> Notebooks()
@@ -19,13 +17,17 @@ public class CurriculumNotebookTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public async Task Notebook_runs_end_to_end(string relativePath)
+    public void Notebook_runs_end_to_end_in_the_kernel(string relativePath)
     {
-        var path = Path.Combine(RepoPaths.Root, relativePath);
-        var result = await NotebookExecutor.RunAsync(path, new NotebookRunOptions { CellTimeout = TimeSpan.FromMinutes(10) });
-        result.Executed.Save(Path.Combine(RepoPaths.Root, "artifacts", "notebooks", Path.ChangeExtension(Path.GetFileName(path), ".ipynb")));
-        var error = result.Passed ? null
-            : result.Executed.Cells[result.FailedCell!.Value - 1].Outputs.OfType<ErrorOutput>().FirstOrDefault();
-        Assert.True(result.Passed, result.Summary + (error == null ? "" : "\n" + string.Join("\n", error.Traceback)));
+        var outDir = Path.Combine(RepoPaths.Root, "artifacts", "notebooks");
+        var r = ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "Curriculum.Cli.dll"), "run", relativePath, "--out", outDir, "--cell-timeout", "900"],
+            timeout: TimeSpan.FromMinutes(20));
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.StartsWith("PASS ", r.Stdout);
+        var executed = Curriculum.Notebooks.NotebookDocument.Load(Path.Combine(outDir, Path.ChangeExtension(Path.GetFileName(relativePath), ".ipynb")));
+        foreach (var cell in executed.Cells)
+            foreach (var output in cell.Outputs.OfType<Curriculum.Notebooks.DisplayDataOutput>())
+                if (output.Data.TryGetValue("text/plain", out var text) && text.StartsWith("Figure", StringComparison.Ordinal))
+                    Assert.True(output.Data.ContainsKey("application/vnd.plotly.v1+json"), $"{relativePath}: a figure without the Plotly mime type: {text}");
     }
 }

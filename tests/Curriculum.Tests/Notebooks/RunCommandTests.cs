@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using Curriculum.Notebooks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace Curriculum.Tests.Notebooks;
 
@@ -9,12 +12,11 @@ public class RunCommandTests
     public void Runs_a_folder_in_name_order_prints_one_line_each_and_exits_1_when_one_fails()
     {
         using var nb = new NotebookBuilder();
-        new NotebookBuilder().Code("Console.WriteLine(1);").Save(); // unrelated folder stays untouched
         var folder = Path.Combine(nb.Directory, "nbs");
         Directory.CreateDirectory(folder);
         using (var a = new NotebookBuilder()) File.Copy(a.Code("int x = 1;").Save(), Path.Combine(folder, "02-second.ipynb"));
         using (var b = new NotebookBuilder()) File.Copy(b.Markdown("m").Code("int y = 2;\nthrow new Exception(\"stop\");").Save(), Path.Combine(folder, "01-first.ipynb"));
-        nb.Write("nbs/03-third.dib", "#!csharp\n\nvar t = 3;\n");
+        nb.Write("nbs/03-third.dib", "#!csharp\n\nvar t = 3;\n\n#!csharp\n\nConsole.WriteLine(t * 2);\n");
         var outDir = Path.Combine(nb.Directory, "out");
 
         var r = ProcessRunner.Curriculum("run", folder, "--out", outDir);
@@ -22,33 +24,89 @@ public class RunCommandTests
         Assert.Equal(1, r.ExitCode);
         var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
-        Assert.Equal($"FAIL {Path.Combine(folder, "01-first.ipynb")} cell 2 (line 2): Exception: stop", lines[0]);
+        Assert.Equal($"FAIL {Path.Combine(folder, "01-first.ipynb")} cell 2: Exception: stop", lines[0]);
         Assert.Matches(@"^PASS .*02-second\.ipynb \d+\.\ds$", lines[1]);
         Assert.Matches(@"^PASS .*03-third\.dib \d+\.\ds$", lines[2]);
         Assert.True(File.Exists(Path.Combine(outDir, "01-first.ipynb")));
-        Assert.True(File.Exists(Path.Combine(outDir, "03-third.ipynb")));
+        var dib = NotebookDocument.Load(Path.Combine(outDir, "03-third.ipynb"));
+        Assert.Equal([1, 2], dib.Cells.Select(c => c.ExecutionCount ?? 0));
+        Assert.Equal(new StreamOutput("stdout", "6\n"), Assert.Single(dib.Cells[1].Outputs));
+        Assert.Empty(Directory.GetFiles(outDir, ".*"));   // no staging files left
     }
 
     [Fact]
-    public void Exit_code_0_when_all_pass_and_parameters_reach_the_notebook()
+    public void Cells_run_in_the_notebook_folder_so_relative_references_resolve_there()
+    {
+        using var nb = new NotebookBuilder();
+        var compilation = CSharpCompilation.Create("Greeting",
+            [CSharpSyntaxTree.ParseText("namespace Greeting { public static class Greeter { public static string Hello(string n) => \"hello \" + n; } }")],
+            [MetadataReference.CreateFromFile(typeof(object).Assembly.Location)],
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        Directory.CreateDirectory(Path.Combine(nb.Directory, "lib"));
+        Assert.True(compilation.Emit(Path.Combine(nb.Directory, "lib", "Greeting.dll")).Success);
+        nb.Write("chapters/data.txt", "from the data file");
+        var path = nb.Code("#r \"../lib/Greeting.dll\"\nConsole.WriteLine(Greeting.Greeter.Hello(System.IO.File.ReadAllText(\"data.txt\")));").Save("chapters/a.ipynb");
+        var outDir = Path.Combine(nb.Directory, "out");
+        var r = ProcessRunner.Curriculum("run", path, "--out", outDir);
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        var cell = NotebookDocument.Load(Path.Combine(outDir, "a.ipynb")).Cells[0];
+        Assert.Equal(new StreamOutput("stdout", "hello from the data file\n"), Assert.Single(cell.Outputs));
+    }
+
+    [Fact]
+    public void A_cell_that_never_ends_is_stopped_at_the_limit_and_the_next_notebook_still_runs()
+    {
+        using var nb = new NotebookBuilder();
+        var stuck = nb.Code("Console.WriteLine(\"before\");").Code("while (true) { }").Code("1").Save("01-stuck.ipynb");
+        using var other = new NotebookBuilder();
+        var next = other.Code("2").Save("02-next.ipynb");
+        var outDir = Path.Combine(nb.Directory, "out");
+        var clock = Stopwatch.StartNew();
+        var r = ProcessRunner.Curriculum("run", stuck, next, "--out", outDir, "--cell-timeout", "3");
+        Assert.Equal(1, r.ExitCode);
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"FAIL {stuck} cell 2: timed out after 3 s (--cell-timeout)", lines[0]);
+        Assert.StartsWith($"PASS {next}", lines[1]);
+        var executed = NotebookDocument.Load(Path.Combine(outDir, "01-stuck.ipynb"));
+        Assert.Equal(new StreamOutput("stdout", "before\n"), Assert.Single(executed.Cells[0].Outputs));
+        Assert.Equal("CellTimeout", Assert.IsType<ErrorOutput>(Assert.Single(executed.Cells[1].Outputs)).EName);
+        Assert.Null(executed.Cells[2].ExecutionCount);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void Parameters_reach_the_notebook_and_unknown_names_are_usage_errors()
     {
         using var nb = new NotebookBuilder();
         var path = nb.Code("int steps = 100;", "parameters").Code("if (steps != 7) throw new Exception(\"steps \" + steps);").Save();
-        var r = ProcessRunner.Curriculum("run", path, "--out", Path.Combine(nb.Directory, "out"), "-p", "steps=7");
-        Assert.Equal(0, r.ExitCode);
+        var outDir = Path.Combine(nb.Directory, "out");
+        var r = ProcessRunner.Curriculum("run", path, "--out", outDir, "-p", "steps=7");
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
         Assert.StartsWith("PASS ", r.Stdout);
+        var injected = NotebookDocument.Load(Path.Combine(outDir, "test.ipynb")).Cells[1];
+        Assert.True(injected.HasTag("injected-parameters"));
+        Assert.Equal("int steps = 7;", injected.Source.Split('\n')[^1]);
+
+        var typo = ProcessRunner.Curriculum("run", path, "--out", Path.Combine(nb.Directory, "out2"), "-p", "stepz=5");
+        Assert.Equal(2, typo.ExitCode);
+        Assert.Contains("'stepz'", typo.Stdout + typo.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(nb.Directory, "out2")) && Directory.EnumerateFiles(Path.Combine(nb.Directory, "out2")).Any());
+        Assert.Equal(2, ProcessRunner.Curriculum("run", path, "--out", outDir, "-p", "steps=many").ExitCode);
     }
 
-    [Fact]
-    public void Malformed_input_exits_2_names_the_place_and_writes_nothing()
+    [Theory]
+    [InlineData("{\n \"cells\": [\n  {\"cell_type\": \"code\",}\n ]\n}", "line 3")]
+    [InlineData("this is not JSON", "line 1")]
+    [InlineData("{\"nbformat\": 3, \"cells\": []}", "nbformat")]
+    public void Malformed_input_exits_2_names_the_place_and_writes_nothing(string text, string place)
     {
         using var nb = new NotebookBuilder();
-        var path = nb.Write("bad.ipynb", "{\n \"cells\": [\n  {\"cell_type\": \"code\",}\n ]\n}");
+        var path = nb.Write("bad.ipynb", text);
         var outDir = Path.Combine(nb.Directory, "out");
         var r = ProcessRunner.Curriculum("run", path, "--out", outDir);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("bad.ipynb", r.Stdout + r.Stderr);
-        Assert.Contains("line 3", r.Stdout + r.Stderr);
+        Assert.Contains(place, r.Stdout + r.Stderr);
         Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any());
     }
 
@@ -60,24 +118,55 @@ public class RunCommandTests
         var path = nb.Code("1").Save();
         Assert.Equal(2, ProcessRunner.Curriculum("run", path, "-p", "novalue").ExitCode);
         Assert.Equal(2, ProcessRunner.Curriculum("run", path, "--cell-timeout", "-1").ExitCode);
+        var file = nb.Write("a-file", "x");
+        var r = ProcessRunner.Curriculum("run", path, "--out", Path.Combine(file, "sub"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("is a file", r.Stderr);
     }
 
     [Fact]
-    public async Task Executed_notebooks_are_valid_nbformat_4_by_the_nbformat_validator()
+    public async Task Ctrl_c_saves_what_ran_marked_interrupted_and_exits_130()
+    {
+        using var nb = new NotebookBuilder();
+        var path = nb.Code("Console.WriteLine(\"first cell ran\");").Code("System.Threading.Thread.Sleep(120_000);").Code("1").Save("long.ipynb");
+        var outDir = Path.Combine(nb.Directory, "out");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Curriculum.Cli.dll"), "run", path, "--out", outDir }) info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        // Wait until the second cell is running: the progress line names it after a few seconds.
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(Path.Combine(outDir, ".long.ipynb." + p.Id + ".running")) && clock.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100);
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Assert.Equal(0, Signals.Send(p.Id, Signals.Interrupt));
+        Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)), "did not stop after SIGINT");
+        Assert.Equal(130, p.ExitCode);
+        Assert.Contains($"INTERRUPTED {path} cell 2", await stdout);
+        Assert.Contains("interrupted", await stderr);
+        var executed = NotebookDocument.Load(Path.Combine(outDir, "long.ipynb"));
+        Assert.Equal("interrupted", executed.Metadata["curriculum"]!["status"]!.GetValue<string>());
+        Assert.Equal(new StreamOutput("stdout", "first cell ran\n"), Assert.Single(executed.Cells[0].Outputs));
+        Assert.Null(executed.Cells[2].ExecutionCount);
+    }
+
+    [Fact]
+    public void Executed_notebooks_are_valid_nbformat_4_by_the_nbformat_validator()
     {
         var python = ProcessRunner.DebianPython;
         Assert.True(python != null, "Debian's python3 with python3-nbformat is needed for this check: apt-get install python3-nbformat");
         using var nb = new NotebookBuilder();
         var path = nb.Markdown("# T").Code("int steps = 3;", "parameters")
-            .Code("Console.WriteLine(\"out\");\ndisplay(new Curriculum.Notebooks.MimeBundle { [\"application/json\"] = \"{\\\"k\\\": 1}\", [\"text/html\"] = \"<i>x</i>\" });\nsteps")
+            .Code($"#r \"{Path.Combine(AppContext.BaseDirectory, "Curriculum.dll")}\"\nConsole.WriteLine(\"out\");\n"
+                + "display(new Curriculum.Plotting.Figure().Line(new double[] { 1, 2 }, new double[] { 2, 1 }, \"a\"));\nsteps")
             .Code("throw new Exception(\"x\");").Save();
-        var r = await NotebookExecutor.RunAsync(path, new NotebookRunOptions { Parameters = [new("steps", "4")] });
-        var outPath = Path.Combine(nb.Directory, "executed.ipynb");
-        r.Executed.Save(outPath);
+        var outDir = Path.Combine(nb.Directory, "out");
+        ProcessRunner.Curriculum("run", path, "--out", outDir, "-p", "steps=4");
         var check = ProcessRunner.Run(python!, ["-c",
             "import sys, nbformat; nb = nbformat.read(sys.argv[1], as_version=4); nbformat.validate(nb); "
-            + "print(nb.metadata.kernelspec.name, len(nb.cells), [o.output_type for o in nb.cells[3].outputs])", outPath]);
+            + "print(nb.metadata.kernelspec.name, len(nb.cells), [o.output_type for o in nb.cells[3].outputs], "
+            + "type(nb.cells[3].outputs[1].data['application/vnd.plotly.v1+json']).__name__)", Path.Combine(outDir, "test.ipynb")]);
         Assert.True(check.ExitCode == 0, check.Stderr);
-        Assert.Equal(".net-csharp 5 ['stream', 'display_data', 'execute_result']", check.Stdout.Trim());
+        Assert.Equal(".net-csharp 5 ['stream', 'display_data', 'execute_result'] NotebookNode", check.Stdout.Trim());
     }
 }

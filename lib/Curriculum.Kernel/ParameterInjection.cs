@@ -4,37 +4,42 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace Curriculum.Notebooks;
+using Curriculum.Notebooks;
+
+namespace Curriculum.Kernel;
 
 /// <summary>
 /// papermill's convention: the cell tagged <c>parameters</c> holds defaults; overrides go into a new
 /// cell tagged <c>injected-parameters</c> right after it (at the top if there is none), as typed
-/// declarations that shadow the defaults. The type is the one the parameters cell declares for
-/// that name; for a new name it is inferred from the value (int, double, bool, else string).
+/// declarations that shadow the defaults, typed as the parameters cell declares them. A name the
+/// parameters cell does not declare is refused: a typo must not run the notebook with its defaults.
 /// </summary>
 public static class ParameterInjection
 {
     public const string ParametersTag = "parameters";
     public const string InjectedTag = "injected-parameters";
 
-    /// <summary>Adds the injected cell; returns a warning to show, or null.</summary>
-    public static string? Inject(NotebookDocument doc, IReadOnlyList<KeyValuePair<string, string>> overrides)
+    /// <summary>Adds the injected cell; throws <see cref="ArgumentException"/> naming a parameter that cannot be set.</summary>
+    public static void Inject(NotebookDocument doc, IReadOnlyList<KeyValuePair<string, string>> overrides)
     {
-        if (overrides.Count == 0) return null;
+        if (overrides.Count == 0) return;
         int at = doc.Cells.FindIndex(c => c.Kind == CellKind.Code && c.HasTag(ParametersTag));
-        var declared = at >= 0 ? DeclaredTypes(doc.Cells[at].Source) : new Dictionary<string, string>();
+        if (at < 0)
+            throw new ArgumentException($"parameter '{overrides[0].Key}': the notebook has no cell tagged '{ParametersTag}', so it takes no parameters");
+        var declared = DeclaredTypes(doc.Cells[at].Source);
         var code = new StringBuilder("// Parameters given on the command line (papermill's injected-parameters).\n");
         foreach (var (name, value) in overrides)
         {
             if (!SyntaxFacts.IsValidIdentifier(name))
                 throw new ArgumentException($"parameter '{name}': not a valid C# identifier");
-            var (type, literal) = Typed(name, value, declared.GetValueOrDefault(name));
+            if (!declared.TryGetValue(name, out var declaredType))
+                throw new ArgumentException($"parameter '{name}': not declared in the parameters cell (it declares {string.Join(", ", declared.Keys)})");
+            var (type, literal) = Typed(name, value, declaredType);
             code.Append(type).Append(' ').Append(name).Append(" = ").Append(literal).Append(";\n");
         }
         var cell = new NotebookCell(CellKind.Code, code.ToString().TrimEnd('\n'));
         cell.AddTag(InjectedTag);
         doc.Cells.Insert(at + 1, cell);
-        return at >= 0 ? null : "no cell is tagged 'parameters'; the parameters were injected at the top";
     }
 
     /// <summary>Parses "name=value" (the value may contain '=').</summary>
@@ -55,10 +60,10 @@ public static class ParameterInjection
         return types;
     }
 
-    static (string Type, string Literal) Typed(string name, string value, string? declaredType)
+    static (string Type, string Literal) Typed(string name, string value, string declaredType)
     {
         var inv = CultureInfo.InvariantCulture;
-        string type = declaredType is null or "var" ? Infer(value) : declaredType;
+        string type = declaredType == "var" ? Infer(value) : declaredType;
         string Fail() => throw new ArgumentException($"parameter '{name}': \"{value}\" is not a valid {type}");
         return type switch
         {
