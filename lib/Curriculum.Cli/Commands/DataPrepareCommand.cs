@@ -23,28 +23,36 @@ static class DataPrepareCommand
         input.Description += " (Without --config.)";
         var split = DataCommand.SplitOption();
         var separator = DataCommand.SeparatorOption();
+        var encoding = DataCommand.EncodingOption();
+        encoding.Description += " (Without --config.)";
         var output = new Option<string>("--out", "-o") { Description = "With --config: the folder that receives one shard folder per source and report.json; with --input: the folder for shard-NNNNN.bin files and index.json.", Required = true };
         var shardTokens = new Option<long>("--shard-tokens") { Description = "Token ids per shard file (with --config: \"shard_tokens\").", DefaultValueFactory = _ => 1L << 24 };
         var tokenizer = new Option<string?>("--tokenizer") { Description = "A tokenizer.json (from `curriculum tokenizer train`) to encode with; default: UTF-8 bytes (with --config: \"tokenizer\")." };
         var cmd = new Command("prepare", "Clean, deduplicate, decontaminate, encode and shard every source of a data.json (--config), or encode one source as it is (--input; tokenizer from --tokenizer, default byte-level: UTF-8 bytes, EOS = 256) into int32 token shards for pre-training.")
         {
-            config, input, split, separator, output, shardTokens, tokenizer,
+            config, input, split, separator, encoding, output, shardTokens, tokenizer,
         };
         cmd.SetAction(p => DataCommand.Guard(() =>
         {
             if (p.GetValue(config) is { } file)
             {
-                foreach (var flag in new Option[] { input, split, separator, shardTokens, tokenizer })
+                foreach (var flag in new Option[] { input, split, separator, encoding, shardTokens, tokenizer })
                     if (p.GetResult(flag) is { Implicit: false })
                         throw new ArgumentException($"{flag.Name} cannot be combined with --config; give it in {file} instead.");
-                return DataPreparation.Run(DataConfig.Load(file), p.GetValue(output)!);
+                var cfg = DataConfig.Load(file);
+                OutputLocation.Folder(p.GetValue(output)!, "--out");
+                return DataPreparation.Run(cfg, p.GetValue(output)!);
             }
             if (p.GetValue(input) is not { Length: > 0 } inputs)
                 throw new ArgumentException("give --config data.json, or --input with the files or folders to encode.");
+            string outDir = OutputLocation.Folder(p.GetValue(output)!, "--out");
+            foreach (var i in inputs)
+                if (Path.GetFullPath(i) == outDir) throw new UsageException($"--out {p.GetValue(output)}: is also an input; write the shards to another folder");
+            string? tokenizerPath = null, tokenizerSha = null;
             var report = new ReadReport();
             TextEncoder encode = text => Array.ConvertAll(Encoding.UTF8.GetBytes(text), b => (int)b);
             int eos = ByteEos;
-            string encoding = "byte-level";
+            string encodingName = "byte-level";
             if (p.GetValue(tokenizer) is { } path)
             {
                 Tokenization.Tokenizer tok;
@@ -52,12 +60,13 @@ static class DataPrepareCommand
                 catch (FormatException e) { throw new ArgumentException(e.Message, e); }   // unreadable input: exit code 2
                 encode = text => [.. tok.EncodeToIds(text)];
                 eos = TextEncoders.EosId(tok);
-                encoding = $"{Path.GetFileName(path)}, {tok.VocabularySize} tokens";
+                encodingName = $"{Path.GetFileName(path)}, {tok.VocabularySize} tokens";
+                (tokenizerPath, tokenizerSha) = (Path.GetFullPath(path), TokenizerFingerprint.Of(path));
             }
-            var index = TokenShards.Write(CorpusReader.Read(inputs, p.GetValue(split), p.GetValue(separator)!, report),
-                encode, eos, p.GetValue(output)!, p.GetValue(shardTokens));
+            var docs = CorpusReader.Read(inputs, p.GetValue(split), p.GetValue(separator)!, report, InputEncoding.Get(p.GetValue(encoding)!));
+            var index = TokenShards.Write(DataCommand.NonEmpty(docs, inputs, report), encode, eos, outDir, p.GetValue(shardTokens), tokenizerPath, tokenizerSha);
             DataCommand.PrintSkipped(report);
-            Console.WriteLine($"{index.Documents} documents, {index.Tokens} tokens in {index.Shards.Length} shards under {p.GetValue(output)} ({encoding}, EOS {eos})");
+            Console.WriteLine($"{index.Documents} documents, {index.Tokens} tokens in {index.Shards.Length} shards under {p.GetValue(output)} ({encodingName}, EOS {eos})");
             return 0;
         }));
         return cmd;
