@@ -4,9 +4,10 @@ namespace Curriculum.Data;
 
 /// <summary>
 /// Names the encoding of a file that is not UTF-8, where the bytes tell it, for the error that stops the run:
-/// UTF-16 (a byte-order mark; or NUL bytes on one side of each pair; or pairs that read as Chinese text),
-/// GB18030/GBK or Big5 (both decode strictly; Big5 when many double-byte characters have a trail byte below
-/// 0xA1, which GB2312's common characters never have). Reads at most the first 1 MiB.
+/// UTF-16 (a byte-order mark; or NUL bytes on one side of each pair; or pairs that read as Chinese text with
+/// newlines), GB18030/GBK or Big5 (the one whose strict decoding gives more Han characters; Big5 also when many
+/// double-byte characters have a trail byte below 0xA1, which GB2312's common characters never have). Reads at most
+/// the first 1 MiB.
 /// </summary>
 public static class TextEncodingDetector
 {
@@ -27,9 +28,12 @@ public static class TextEncodingDetector
         if (b.Length >= 2 && b[0] == 0xFE && b[1] == 0xFF) return new("utf-16", "UTF-16BE with a byte-order mark", "UTF-16");
         if (LooksUtf16(b, littleEndian: true)) return new("utf-16", "UTF-16LE without a byte-order mark", "UTF-16LE");
         if (LooksUtf16(b, littleEndian: false)) return new("utf-16be", "UTF-16BE without a byte-order mark", "UTF-16BE");
-        bool gb = Decodes(b, InputEncoding.Get("gb18030"), truncated), big5 = Decodes(b, InputEncoding.Get("big5"), truncated);
-        if (big5 && (!gb || LowTrailShare(b) > 0.2)) return new("big5", "Big5", "BIG5");
-        if (gb && HanShare(InputEncoding.Get("gb18030"), b, truncated) > 0.5) return new("gb18030", "GB18030/GBK", "GB18030");
+        Encoding gbk = InputEncoding.Get("gb18030"), big5 = InputEncoding.Get("big5");
+        double gbHan = Decodes(b, gbk, truncated) ? HanShare(gbk, b, truncated) : -1;
+        double big5Han = Decodes(b, big5, truncated) ? HanShare(big5, b, truncated) : -1;
+        // Common GB2312 characters decode to Han in Big5 as well; they never have a low trail byte, Big5's often do.
+        if (big5Han > 0.5 && (big5Han > gbHan || LowTrailShare(b) > 0.2)) return new("big5", "Big5", "BIG5");
+        if (gbHan > 0.5) return new("gb18030", "GB18030/GBK", "GB18030");
         return null;
     }
 
@@ -65,8 +69,8 @@ public static class TextEncodingDetector
             char c = (char)(hi << 8 | lo);
             if (c is '\n' or '\r' or '\t' || (c >= 0x20 && c < 0x7F) || Scripts.IsHan(c) || Scripts.IsWidePunctuation(c) || c == '\u3000') plausible++;
         }
-        if (zeroHigh > pairs / 10 && zeroLow == 0) return true;
-        return zeroLow == 0 && b.IndexOf((byte)0) < 0 && (b.Length % 2 == 0) && plausible > 0.95 * pairs && HasNewline(b, littleEndian);
+        if (zeroHigh > pairs / 10 && zeroLow < zeroHigh / 10) return true;
+        return zeroLow <= pairs / 50 + 1 && b.Length % 2 == 0 && plausible > 0.95 * pairs && HasNewline(b, littleEndian);
     }
 
     static bool HasNewline(ReadOnlySpan<byte> b, bool littleEndian)
