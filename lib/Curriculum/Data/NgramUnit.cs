@@ -27,7 +27,7 @@ public sealed record NgramSettings(NgramUnit Unit, int N, string Why)
                     if (char.IsLetter(c)) { letters++; if (Scripts.IsCjk(c)) cjk++; }
             double share = letters == 0 ? 0 : (double)cjk / letters;
             chosen = share > 0.5 ? NgramUnit.Char : NgramUnit.Word;
-            why = $"auto: {share:P0} of the evaluation letters are CJK, so n counts {(chosen == NgramUnit.Char ? "characters" : "words")}";
+            why = $"auto: {share * 100:F0}% of the evaluation letters are CJK, so n counts {(chosen == NgramUnit.Char ? "characters" : "words")}";
         }
         int size = n ?? (chosen == NgramUnit.Char ? DefaultCharN : DefaultWordN);
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(n), "must be >= 1");
