@@ -30,12 +30,13 @@ sealed class SequenceClassifier
         }
     }
 
-    /// <summary>A new head on a pre-trained language model.</summary>
-    public static SequenceClassifier New(SavedModel lm, string[] labels, int promptTokens, Generator generator)
+    /// <summary>A new head on a pre-trained language model, or, with <paramref name="fromScratch"/>, on the same architecture
+    /// with random weights (the baseline that measures what pre-training bought).</summary>
+    public static SequenceClassifier New(SavedModel lm, string[] labels, int promptTokens, Generator generator, bool fromScratch = false)
     {
         Module m = lm.IsGpt
-            ? new GptForSequenceClassification(ModelDirectory.LoadGpt(lm), labels.Length, promptTokens, generator)
-            : new BertForSequenceClassification(ModelDirectory.LoadBert(lm), labels.Length, ClassifierPooling.Cls, generator);
+            ? new GptForSequenceClassification(fromScratch ? new GptModel(lm.Gpt!, generator) : ModelDirectory.LoadGpt(lm), labels.Length, promptTokens, generator)
+            : new BertForSequenceClassification(fromScratch ? new BertModel(lm.Bert!, generator) : ModelDirectory.LoadBert(lm), labels.Length, ClassifierPooling.Cls, generator);
         return new SequenceClassifier(m, lm, labels, promptTokens);
     }
 
@@ -82,6 +83,7 @@ sealed class SequenceClassifier
             int n = Math.Min(batchSize, examples.Count - s);
             var (logits, labels) = Forward(examples, order, s, n);
             correct += (int)Math.Round(FineTuning.Accuracy(logits, labels) * n);
+            GC.Collect();   // the batch's activations are garbage: free them now rather than at the runtime's lazy budget
         }
         Module.Train(training);
         return (double)correct / examples.Count;
