@@ -57,6 +57,30 @@ sealed class SequenceClassifier
     public List<LabelledExample> Encode(List<(string Text, string Label)> rows, string source) =>
         LabelledExamples.Encode(rows, Source.Tokenizer, Labels, Source.MaxPositions - PromptTokens, source, _cls, _sep);
 
+    /// <summary>Unlabelled texts encoded as examples (the label slot holds class 0 and is not read).</summary>
+    public List<LabelledExample> EncodeUnlabelled(IEnumerable<string> texts, string source) =>
+        Encode(texts.Select(t => (t, Labels[0])).ToList(), source);
+
+    /// <summary>Class probabilities softmax(logits) (N,K) of each example, in eval mode without a graph.</summary>
+    public float[][] Probabilities(List<LabelledExample> examples, int batchSize = 32)
+    {
+        bool training = Module.Training;
+        Module.Eval();
+        using var _ = Autograd.NoGrad();
+        var order = Enumerable.Range(0, examples.Count).ToArray();
+        var result = new float[examples.Count][];
+        int k = Labels.Length;
+        for (int s = 0; s < examples.Count; s += batchSize)
+        {
+            int n = Math.Min(batchSize, examples.Count - s);
+            var probs = Forward(examples, order, s, n).Logits.Softmax(-1).Data;
+            for (int i = 0; i < n; i++) result[s + i] = probs.AsSpan(i * k, k).ToArray();
+            GC.Collect();
+        }
+        Module.Train(training);
+        return result;
+    }
+
     /// <summary>Logits (B,K) for examples order[start..start+count).</summary>
     public (Tensor Logits, int[] Labels) Forward(List<LabelledExample> examples, int[] order, int start, int count)
     {
