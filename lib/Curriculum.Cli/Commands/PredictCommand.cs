@@ -38,32 +38,41 @@ static class PredictCommand
             var clf = SequenceClassifier.Load(saved);
             var probs = clf.Probabilities(clf.EncodeUnlabelled(docs.Select(d => nfkc ? Nfkc.Normalize(d.Text) : d.Text), string.Join(" ", inputs)));
 
-            string target = outPath ?? "";
-            string temp = outPath != null ? Path.Combine(Path.GetDirectoryName(outPath)!, $".{Path.GetFileName(outPath)}.{Environment.ProcessId}.tmp") : "";
-            using (var stream = outPath != null ? File.Create(temp) : Console.OpenStandardOutput())
+            if (outPath == null)
             {
-                for (int i = 0; i < docs.Count; i++)
-                {
-                    int best = 0;
-                    for (int c = 1; c < probs[i].Length; c++) if (probs[i][c] > probs[i][best]) best = c;
-                    var line = new
-                    {
-                        id = docs[i].Id,
-                        label = clf.Labels[best],
-                        probability = Math.Round(probs[i][best], 6),
-                        probabilities = clf.Labels.Select((l, c) => (l, c)).ToDictionary(x => x.l, x => Math.Round(probs[i][x.c], 6)),
-                    };
-                    stream.Write(JsonSerializer.SerializeToUtf8Bytes(line, DataCommand.Json));
-                    stream.WriteByte((byte)'\n');
-                }
+                using var stdout = Console.OpenStandardOutput();
+                Write(stdout, docs, probs, clf.Labels);
+                return 0;
             }
-            if (outPath != null)
+            string temp = Path.Combine(Path.GetDirectoryName(outPath)!, $".{Path.GetFileName(outPath)}.{Environment.ProcessId}.tmp");
+            try
             {
-                File.Move(temp, target, overwrite: true);
-                Console.Error.WriteLine($"{docs.Count} predictions ({string.Join(", ", clf.Labels.Select((l, c) => $"{l} {probs.Count(pr => Array.IndexOf(pr, pr.Max()) == c)}"))}) written to {outPath}");
+                using (var stream = File.Create(temp)) Write(stream, docs, probs, clf.Labels);
+                File.Move(temp, outPath, overwrite: true);
             }
+            finally { File.Delete(temp); }           // no partial predictions file
+            Console.Error.WriteLine($"{docs.Count} predictions ({string.Join(", ", clf.Labels.Select((l, c) => $"{l} {probs.Count(pr => Array.IndexOf(pr, pr.Max()) == c)}"))}) written to {outPath}");
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>One JSON line per document: id, the most probable label, its probability, every label's.</summary>
+    static void Write(Stream stream, List<Document> docs, float[][] probs, string[] labels)
+    {
+        for (int i = 0; i < docs.Count; i++)
+        {
+            int best = 0;
+            for (int c = 1; c < probs[i].Length; c++) if (probs[i][c] > probs[i][best]) best = c;
+            var line = new
+            {
+                id = docs[i].Id,
+                label = labels[best],
+                probability = Math.Round(probs[i][best], 6),
+                probabilities = labels.Select((l, c) => (l, c)).ToDictionary(x => x.l, x => Math.Round(probs[i][x.c], 6)),
+            };
+            stream.Write(JsonSerializer.SerializeToUtf8Bytes(line, DataCommand.Json));
+            stream.WriteByte((byte)'\n');
+        }
     }
 }
