@@ -189,6 +189,7 @@ static class DataPreparation
                 {
                     removed = CleanRemoved(r),
                     filters = r.Cleaner.Report.Filters.Select(f => new { name = f.Name, removed = f.Removed, changed = f.Changed, reasons = f.Reasons }),
+                    nfkc_changes = r.Cleaner.Normalizer?.Changes,
                 },
                 dedup = cfg.Dedup is null ? null : new { removed = r.ExactRemoved + r.NearRemoved, exact = r.ExactRemoved, near = r.NearRemoved, examples = r.DuplicateExamples },
                 decontaminate = r.Decontaminator is null ? null : new
