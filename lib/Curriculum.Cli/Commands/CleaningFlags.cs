@@ -17,10 +17,15 @@ sealed class CleaningFlags
     readonly Option<double> _maxRepeatedLines = new("--max-repeated-lines") { Description = "Remove documents where a larger share of lines repeat an earlier line (Gopher: 0.3).", DefaultValueFactory = _ => D.MaxRepeatedLineFraction };
     readonly Option<double> _maxRepeatedChars = new("--max-repeated-chars") { Description = "Remove documents where repeated lines hold a larger share of characters (Gopher: 0.2).", DefaultValueFactory = _ => D.MaxRepeatedCharFraction };
 
+    Option[] All => [_nfkc, _minChars, _minCharsCjk, _maxChars, _minText, _maxDigits, _maxRepeatedLines, _maxRepeatedChars];
+
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { _nfkc, _minChars, _minCharsCjk, _maxChars, _minText, _maxDigits, _maxRepeatedLines, _maxRepeatedChars }) command.Options.Add(o);
+        foreach (var o in All) command.Options.Add(o);
     }
+
+    /// <summary>The options given on the command line (not left at their defaults).</summary>
+    public IEnumerable<Option> Given(ParseResult p) => All.Where(o => p.GetResult(o) is { Implicit: false });
 
     public CleaningOptions Read(ParseResult p) => new(p.GetValue(_nfkc), p.GetValue(_minChars), p.GetValue(_minCharsCjk), p.GetValue(_maxChars),
         p.GetValue(_minText), p.GetValue(_maxDigits), p.GetValue(_maxRepeatedLines), p.GetValue(_maxRepeatedChars));

@@ -91,10 +91,13 @@ public class ChinesePipelineTests : IDisposable
         string corpus = Corpus("corpus.jsonl", 600);
         Ok("tokenizer", "train", "--vocab-size", "500", "--input", corpus, "--out", P("tokenizer.json"));
         Ok("tokenizer", "train", "--vocab-size", "500", "--input", Corpus("other.jsonl", 600, skip: 1200), "--out", P("other.json"));
-        Ok("data", "prepare", "--tokenizer", P("tokenizer.json"), "--input", corpus, "--out", P("shards"));
+        Ok("data", "prepare", "--tokenizer", P("tokenizer.json"), "--input", corpus, "--out", P("shards"), "--clean");
         Assert.Contains("TokenizerSha256", File.ReadAllText(P("shards/index.json")));
         string run = WriteRun("run.json", "tokenizer.json", "model");
         Assert.Contains("peak memory", Ok("pretrain", "--config", run).Stdout);
+        // eval cleans held-out text as the pre-training text was (recorded through the shards into the model)
+        Assert.True(JsonDocument.Parse(Ok("eval", "--model", P("model"), "--file", TestTask).Stdout).RootElement.GetProperty("cleaned").GetBoolean());
+        Assert.False(JsonDocument.Parse(Ok("eval", "--model", P("model"), "--file", TestTask, "--raw").Stdout).RootElement.GetProperty("cleaned").GetBoolean());
 
         // shards encoded with one tokenizer, a run with another: refused, naming both
         var mismatch = Refused("pretrain", "--config", WriteRun("run-other.json", "other.json", "model-other"));
