@@ -73,7 +73,6 @@ public static class CorpusReader
     {
         using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         if (stream.Length == 0) return FileKind.Empty;
-        if (TextEncodingDetector.Detect(file) is { Option: "utf-16" or "utf-16be" }) return FileKind.NotUtf8;
         var decoder = StrictUtf8.GetDecoder();
         var buffer = new byte[1 << 16];
         var chars = new char[StrictUtf8.GetMaxCharCount(buffer.Length)];
@@ -82,7 +81,8 @@ public static class CorpusReader
         while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
         {
             var span = buffer.AsSpan(0, read);
-            if (span.IndexOf((byte)0) >= 0) return FileKind.Binary;
+            if (span.IndexOf((byte)0) >= 0)      // UTF-16 text has NULs too: it is in the wrong encoding, not binary
+                return TextEncodingDetector.Detect(file) is { Option: "utf-16" or "utf-16be" } ? FileKind.NotUtf8 : FileKind.Binary;
             int n;
             try { n = decoder.GetChars(buffer, 0, read, chars, 0, flush: false); }
             catch (DecoderFallbackException) { return FileKind.NotUtf8; }

@@ -47,6 +47,17 @@ public class EncodingTests : IDisposable
     }
 
     [Fact]
+    public void AUtf16FileIsNotSkippedAsBinary()
+    {
+        // its NUL bytes made it look binary, and the reader skipped it with a note
+        var path = Write("windows.txt", Encoding.Unicode.GetBytes("Notes exported from Windows\r\nsecond line\r\n"));
+        var e = Assert.Throws<DataFormatException>(() => CorpusReader.Read([_dir]).ToList());
+        Assert.Equal(path, e.Path);
+        Assert.Contains("UTF-16LE without a byte-order mark", e.Message);
+        Assert.Equal(["Notes exported from Windows", "second line"], CorpusReader.Read(path, TextSplit.Line, encoding: InputEncoding.Get("utf-16")).Select(d => d.Text));
+    }
+
+    [Fact]
     public void NamedEncodingsAreRead()
     {
         Write("gbk.txt", Encoding.GetEncoding(936).GetBytes(Text));
