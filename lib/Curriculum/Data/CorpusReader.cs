@@ -97,7 +97,7 @@ public static class CorpusReader
     static FileKind InspectDecoded(string file, Encoding encoding)
     {
         if (new FileInfo(file).Length == 0) return FileKind.Empty;
-        return string.IsNullOrWhiteSpace(ReadAll(file, encoding).Trim('\uFEFF')) ? FileKind.Empty : FileKind.Text;
+        return string.IsNullOrWhiteSpace(ReadAll(file, encoding)) ? FileKind.Empty : FileKind.Text;
     }
 
     static string ReadAll(string file, Encoding encoding)
@@ -129,7 +129,7 @@ public static class CorpusReader
         encoding ??= StrictUtf8;
         if (split == TextSplit.File)
         {
-            var all = ReadAll(file, encoding).TrimStart('\uFEFF').Replace("\r\n", "\n");
+            var all = ReadAll(file, encoding).Replace("\r\n", "\n");
             if (!string.IsNullOrWhiteSpace(all)) yield return new Document(file, all.Trim('\n'));
             yield break;
         }
