@@ -85,6 +85,20 @@ public class ChinesePipelineTests : IDisposable
     }
 
     [Fact]
+    public void WordPieceSaysWhyItsVocabularyIsLargerAndCanBeHeldToTheSize()
+    {
+        string corpus = Corpus("corpus.jsonl", 400);
+        var over = Ok("tokenizer", "train", "--type", "wordpiece", "--vocab-size", "500", "--input", corpus, "--out", P("wp.json"));
+        int size = TokenizerJson.Load(P("wp.json")).VocabularySize;
+        Assert.True(size > 500, $"{size}");                    // thousands of distinct characters, each kept
+        Assert.Contains($"the vocabulary has {size:N0} entries, more than the 500 asked", over.Stderr);
+        Assert.Contains("--limit-alphabet", over.Stderr);
+        var held = Ok("tokenizer", "train", "--type", "wordpiece", "--vocab-size", "500", "--limit-alphabet", "300", "--input", corpus, "--out", P("wp2.json"));
+        Assert.Equal(500, TokenizerJson.Load(P("wp2.json")).VocabularySize);
+        Assert.DoesNotContain("more than", held.Stderr);
+    }
+
+    [Fact]
     public void PretrainFinetuneFromScratchPredictAndTheirRefusals()
     {
         // tokenizer and shards from the corpus; a second tokenizer from other text for the mismatch
