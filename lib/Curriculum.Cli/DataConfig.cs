@@ -6,14 +6,13 @@ namespace Curriculum.Cli;
 /// and how plain-text files are cut into documents.</summary>
 sealed record DataSourceConfig(string Name, IReadOnlyList<string> Inputs, TextSplit Split, string Separator);
 
-/// <summary>The cleaning step's options (see <see cref="Cleaner.Default"/>).</summary>
-sealed record CleanStep(bool Nfkc, int MinChars, int MaxChars);
-
 /// <summary>The deduplication step: exact (normalised-text hash) then near-duplicates (MinHash/LSH) at a Jaccard threshold.</summary>
 sealed record DedupStep(double Threshold, int ShingleWords, int Permutations);
 
-/// <summary>The decontamination step: training documents sharing <c>MinMatches</c> distinct word <c>N</c>-grams with the evaluation texts are removed.</summary>
-sealed record DecontaminateStep(IReadOnlyList<string> Eval, int N, int MinMatches);
+/// <summary>The decontamination step: training documents sharing <c>MinMatches</c> distinct <c>N</c>-grams (characters or
+/// words, <see cref="NgramSettings"/>; null: chosen by the evaluation texts' script) with the evaluation texts, or
+/// containing one shorter than n whole, are removed.</summary>
+sealed record DecontaminateStep(IReadOnlyList<string> Eval, NgramUnit? Unit, int? N, int? MinContained, int MinMatches);
 
 /// <summary>
 /// What `curriculum data prepare --config data.json` does (see samples/data.json): the sources, each written as a shard
@@ -24,7 +23,7 @@ sealed record DecontaminateStep(IReadOnlyList<string> Eval, int N, int MinMatche
 sealed record DataConfig(
     string File,
     IReadOnlyList<DataSourceConfig> Sources,
-    CleanStep? Clean, DedupStep? Dedup, DecontaminateStep? Decontaminate,
+    CleaningOptions? Clean, DedupStep? Dedup, DecontaminateStep? Decontaminate,
     string? Tokenizer, long ShardTokens)
 {
     static readonly string[] Splits = ["file", "line", "separator"];
@@ -48,12 +47,15 @@ sealed record DataConfig(
             sources.Add(new DataSourceConfig(name, inputs, split, s.String("separator", "%")));
         }
 
-        CleanStep? clean = null;
+        CleaningOptions? clean = null;
         if (root.Step("clean") is { } c)
         {
-            c.RejectUnknown("nfkc", "min_chars", "max_chars");
-            int min = (int)c.Integer("min_chars", 20, 0, int.MaxValue);
-            clean = new CleanStep(c.Boolean("nfkc", false), min, (int)c.Integer("max_chars", 100_000, Math.Max(1, min), int.MaxValue));
+            c.RejectUnknown("nfkc", "min_chars", "min_chars_cjk", "max_chars", "min_text_fraction", "max_digit_fraction", "max_repeated_lines", "max_repeated_chars");
+            var d0 = CleaningOptions.Defaults;
+            int min = (int)c.Integer("min_chars", d0.MinChars, 0, int.MaxValue), minCjk = (int)c.Integer("min_chars_cjk", d0.MinCharsCjk, 0, int.MaxValue);
+            clean = new CleaningOptions(c.Boolean("nfkc", false), min, minCjk, (int)c.Integer("max_chars", d0.MaxChars, Math.Max(1, Math.Max(min, minCjk)), int.MaxValue),
+                c.Number("min_text_fraction", d0.MinTextFraction, 0, 1), c.Number("max_digit_fraction", d0.MaxDigitFraction, 0, 1),
+                c.Number("max_repeated_lines", d0.MaxRepeatedLineFraction, 0, 1), c.Number("max_repeated_chars", d0.MaxRepeatedCharFraction, 0, 1));
         }
 
         DedupStep? dedup = null;
@@ -66,8 +68,10 @@ sealed record DataConfig(
         DecontaminateStep? decon = null;
         if (root.Step("decontaminate") is { } e)
         {
-            e.RejectUnknown("eval", "n", "min_matches");
-            decon = new DecontaminateStep(e.ExistingPaths("eval"), (int)e.Integer("n", 13, 1, 1000), (int)e.Integer("min_matches", 1, 1, int.MaxValue));
+            e.RejectUnknown("eval", "unit", "n", "min_contained", "min_matches");
+            NgramUnit? unit = e.String("unit", "auto", ["auto", "char", "word"]) switch { "char" => NgramUnit.Char, "word" => NgramUnit.Word, _ => null };
+            decon = new DecontaminateStep(e.ExistingPaths("eval"), unit, e.Has("n") ? (int)e.Integer("n", 13, 1, 1000) : null,
+                e.Has("min_contained") ? (int)e.Integer("min_contained", 1, 1, 1000) : null, (int)e.Integer("min_matches", 1, 1, int.MaxValue));
         }
 
         string? tokenizer = null;

@@ -35,11 +35,16 @@ static class DataPreparation
     public static int Run(DataConfig cfg, string outDir)
     {
         var (encode, eos, encoding) = LoadEncoder(cfg);
+        string? tokenizerSha = cfg.Tokenizer is { } tp ? TokenizerFingerprint.Of(tp) : null;
         NgramIndex? evalIndex = null;
+        NgramSettings? ngrams = null;
         if (cfg.Decontaminate is { } dc)
         {
-            evalIndex = new NgramIndex(dc.N);
-            evalIndex.AddRange(CorpusReader.Read(dc.Eval));
+            var evalDocs = CorpusReader.Read(dc.Eval).ToList();
+            ngrams = NgramSettings.Choose(evalDocs, dc.Unit, dc.N);
+            evalIndex = new NgramIndex(ngrams, dc.MinContained);
+            evalIndex.AddRange(evalDocs);
+            Console.Error.WriteLine($"decontaminate: {ngrams.Label}-grams, {ngrams.Why}");
         }
 
         outDir = Path.GetFullPath(outDir);
@@ -56,7 +61,7 @@ static class DataPreparation
             // pass 1: read, clean, drop exact repeats; stage the survivors
             foreach (var run in runs)
             {
-                run.Cleaner = cfg.Clean is { } c ? Cleaner.Default(c.Nfkc, c.MinChars, c.MaxChars) : null;
+                run.Cleaner = cfg.Clean is { } c ? Cleaner.Default(c) : null;
                 run.First = ids.Count;
                 using var writer = new JsonlWriter(Path.Combine(stagedDocs, run.Config.Name + ".jsonl"));
                 foreach (var raw in CorpusReader.Read(run.Config.Inputs, run.Config.Split, run.Config.Separator, run.Read))
@@ -113,7 +118,8 @@ static class DataPreparation
                     run.Decontaminator = new Decontaminator(evalIndex, ContaminationAction.Remove, cfg.Decontaminate!.MinMatches);
                     docs = run.Decontaminator.Filter(docs);
                 }
-                run.Index = TokenShards.Write(docs, encode, eos, Path.Combine(staging, run.Config.Name), cfg.ShardTokens);
+                run.Index = TokenShards.Write(docs, encode, eos, Path.Combine(staging, run.Config.Name), cfg.ShardTokens,
+                    cfg.Tokenizer is { } t ? Path.GetFullPath(t) : null, tokenizerSha, cfg.Clean);
                 File.Delete(staged);
             }
 
@@ -125,7 +131,7 @@ static class DataPreparation
                 Directory.Move(Path.Combine(staging, run.Config.Name), target);
             }
             string reportPath = Path.Combine(outDir, "report.json");
-            File.WriteAllText(reportPath + ".tmp", Report(cfg, runs, encoding, eos, evalIndex));
+            File.WriteAllText(reportPath + ".tmp", Report(cfg, runs, encoding, eos, evalIndex, ngrams));
             File.Move(reportPath + ".tmp", reportPath, overwrite: true);
         }
         finally
@@ -161,26 +167,29 @@ static class DataPreparation
             + $"{r.Index.Tokens} tokens in {r.Index.Shards.Length} shards -> {Path.Combine(outDir, r.Config.Name)}{skipped}";
     }
 
-    static string Report(DataConfig cfg, List<SourceRun> runs, string encoding, int eos, NgramIndex? evalIndex) =>
+    static string Report(DataConfig cfg, List<SourceRun> runs, string encoding, int eos, NgramIndex? evalIndex, NgramSettings? ngrams) =>
         JsonSerializer.Serialize(new
         {
             config = Path.GetFullPath(cfg.File),
             encoding, eos,
+            tokenizer = cfg.Tokenizer is { } tok ? Path.GetFullPath(tok) : null,
+            clean = cfg.Clean,
             shard_tokens = cfg.ShardTokens,
             dedup = cfg.Dedup is { } d ? new { threshold = d.Threshold, shingle_words = d.ShingleWords, permutations = d.Permutations, scope = "across sources, in config order; the first occurrence is kept" } : null,
-            decontaminate = cfg.Decontaminate is { } e ? new { eval = e.Eval, n = e.N, min_matches = e.MinMatches, eval_documents = evalIndex!.Documents, eval_ngrams = evalIndex.Count } : null,
+            decontaminate = cfg.Decontaminate is { } e ? new { eval = e.Eval, unit = ngrams!.Unit.ToString().ToLowerInvariant(), n = ngrams.N, unit_choice = ngrams.Why, min_contained = evalIndex!.MinContained, eval_contained_whole = evalIndex.Contained, eval_too_short = evalIndex.TooShort, min_matches = e.MinMatches, eval_documents = evalIndex.Documents, eval_ngrams = evalIndex.Count } : null,
             sources = runs.Select(r => new
             {
                 name = r.Config.Name,
                 shards = r.Config.Name,
                 inputs = r.Config.Inputs,
                 files_read = r.Read.FilesRead,
-                skipped_files = new { binary = r.Read.BinaryFiles, not_utf8 = r.Read.NonUtf8Files, empty = r.Read.EmptyFiles },
+                skipped_files = new { binary = r.Read.BinaryFiles, empty = r.Read.EmptyFiles },
                 documents_read = r.Read.Documents,
                 clean = r.Cleaner is null ? null : new
                 {
                     removed = CleanRemoved(r),
                     filters = r.Cleaner.Report.Filters.Select(f => new { name = f.Name, removed = f.Removed, changed = f.Changed, reasons = f.Reasons }),
+                    nfkc_changes = r.Cleaner.Normalizer?.Changes,
                 },
                 dedup = cfg.Dedup is null ? null : new { removed = r.ExactRemoved + r.NearRemoved, exact = r.ExactRemoved, near = r.NearRemoved, examples = r.DuplicateExamples },
                 decontaminate = r.Decontaminator is null ? null : new

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Curriculum.Data;
 using Curriculum.Models;
 using Curriculum.Tensors;
 using Curriculum.Tokenization;
@@ -10,16 +11,19 @@ enum ModelKind { Gpt, Bert, GptClassifier, BertClassifier }
 
 /// <summary>A model read back from a folder: its kind, sizes, weights, class labels (classifiers) and tokenizer.</summary>
 sealed record SavedModel(string Directory, ModelKind Kind, GptConfig? Gpt, BertConfig? Bert, IReadOnlyDictionary<string, Tensor> State,
-    string[] Labels, int PromptTokens, Tokenizer Tokenizer)
+    string[] Labels, int PromptTokens, Tokenizer Tokenizer, CleaningOptions? Cleaning)
 {
+    public string TokenizerPath => Path.Combine(Directory, ModelDirectory.TokenizerFile);
     public bool IsGpt => Kind is ModelKind.Gpt or ModelKind.GptClassifier;
     public int MaxPositions => IsGpt ? Gpt!.MaxPositions : Bert!.MaxPositions;
 }
 
 /// <summary>
 /// A model folder, the unit the commands hand each other: <c>model.safetensors</c> (the weights, by state-dict name,
-/// with metadata {"format": "curriculum.model.v1", "kind", "config" (the sizes as JSON), "labels", "prompt_tokens"})
-/// and <c>tokenizer.json</c> beside it. Python's safetensors reads the weights as they are.
+/// with metadata {"format": "curriculum.model.v1", "kind", "config" (the sizes as JSON), "labels", "prompt_tokens",
+/// "tokenizer_sha256" (<see cref="TokenizerFingerprint"/>), "cleaning" (the <see cref="CleaningOptions"/> its pre-training
+/// text went through, when the shards recorded them)}) and <c>tokenizer.json</c> beside it; loading refuses a
+/// tokenizer.json that is not the one the model was saved with. Python's safetensors reads the weights as they are.
 /// </summary>
 static class ModelDirectory
 {
@@ -33,7 +37,7 @@ static class ModelDirectory
 
     /// <summary>Writes the folder (weights atomically; the tokenizer copied unless it is already there).</summary>
     public static void Save(string directory, ModelKind kind, object config, IReadOnlyDictionary<string, Tensor> state, string tokenizerPath,
-        string[]? labels = null, int promptTokens = 0)
+        string[]? labels = null, int promptTokens = 0, CleaningOptions? cleaning = null)
     {
         Directory.CreateDirectory(directory);
         string target = Path.Combine(directory, TokenizerFile);
@@ -50,7 +54,9 @@ static class ModelDirectory
             ["config"] = JsonSerializer.Serialize(config, config.GetType()),
             ["labels"] = JsonSerializer.Serialize(labels ?? []),
             ["prompt_tokens"] = promptTokens.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["tokenizer_sha256"] = TokenizerFingerprint.Of(target),
         };
+        if (cleaning != null) metadata["cleaning"] = JsonSerializer.Serialize(cleaning);
         SafeTensors.Save(Path.Combine(directory, WeightsFile), state, metadata: metadata);
     }
 
@@ -81,7 +87,13 @@ static class ModelDirectory
         int prompt = int.Parse(meta.GetValueOrDefault("prompt_tokens") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         string tokPath = Path.Combine(dir, TokenizerFile);
         if (!File.Exists(tokPath)) throw new FileNotFoundException($"{tokPath}: no such file; a model folder keeps its tokenizer beside {WeightsFile}.");
-        return new SavedModel(dir, kind.Key, gpt, bert, file.Tensors, labels, prompt, TokenizerJson.Load(tokPath));
+        if (meta.TryGetValue("tokenizer_sha256", out var recorded) && TokenizerFingerprint.Of(tokPath) is var actual && actual != recorded)
+            throw new InvalidDataException($"{tokPath} (sha256 {actual[..12]}…) is not the tokenizer {weights} was trained with (sha256 {recorded[..12]}…); put the model's own tokenizer.json back beside it.");
+        CleaningOptions? cleaning = null;
+        if (meta.TryGetValue("cleaning", out var c))
+            try { cleaning = JsonSerializer.Deserialize<CleaningOptions>(c); }
+            catch (JsonException e) { throw new InvalidDataException($"{weights}: metadata 'cleaning' is not valid: {e.Message}"); }
+        return new SavedModel(dir, kind.Key, gpt, bert, file.Tensors, labels, prompt, TokenizerJson.Load(tokPath), cleaning);
     }
 
     /// <summary>The GPT language model of a saved gpt or gpt-classifier (for a classifier, the "gpt." weights).</summary>

@@ -18,6 +18,7 @@ root.Subcommands.Add(TokenizerCommand.Create());
 root.Subcommands.Add(PretrainCommand.Create());
 root.Subcommands.Add(FinetuneCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(GenerateCommand.Create());
 
 var parsed = root.Parse(args);

@@ -30,12 +30,13 @@ sealed class SequenceClassifier
         }
     }
 
-    /// <summary>A new head on a pre-trained language model.</summary>
-    public static SequenceClassifier New(SavedModel lm, string[] labels, int promptTokens, Generator generator)
+    /// <summary>A new head on a pre-trained language model, or, with <paramref name="fromScratch"/>, on the same architecture
+    /// with random weights (the baseline that measures what pre-training bought).</summary>
+    public static SequenceClassifier New(SavedModel lm, string[] labels, int promptTokens, Generator generator, bool fromScratch = false)
     {
         Module m = lm.IsGpt
-            ? new GptForSequenceClassification(ModelDirectory.LoadGpt(lm), labels.Length, promptTokens, generator)
-            : new BertForSequenceClassification(ModelDirectory.LoadBert(lm), labels.Length, ClassifierPooling.Cls, generator);
+            ? new GptForSequenceClassification(fromScratch ? new GptModel(lm.Gpt!, generator) : ModelDirectory.LoadGpt(lm), labels.Length, promptTokens, generator)
+            : new BertForSequenceClassification(fromScratch ? new BertModel(lm.Bert!, generator) : ModelDirectory.LoadBert(lm), labels.Length, ClassifierPooling.Cls, generator);
         return new SequenceClassifier(m, lm, labels, promptTokens);
     }
 
@@ -55,6 +56,30 @@ sealed class SequenceClassifier
 
     public List<LabelledExample> Encode(List<(string Text, string Label)> rows, string source) =>
         LabelledExamples.Encode(rows, Source.Tokenizer, Labels, Source.MaxPositions - PromptTokens, source, _cls, _sep);
+
+    /// <summary>Unlabelled texts encoded as examples (the label slot holds class 0 and is not read).</summary>
+    public List<LabelledExample> EncodeUnlabelled(IEnumerable<string> texts, string source) =>
+        Encode(texts.Select(t => (t, Labels[0])).ToList(), source);
+
+    /// <summary>Class probabilities softmax(logits) (N,K) of each example, in eval mode without a graph.</summary>
+    public float[][] Probabilities(List<LabelledExample> examples, int batchSize = 32)
+    {
+        bool training = Module.Training;
+        Module.Eval();
+        using var _ = Autograd.NoGrad();
+        var order = Enumerable.Range(0, examples.Count).ToArray();
+        var result = new float[examples.Count][];
+        int k = Labels.Length;
+        for (int s = 0; s < examples.Count; s += batchSize)
+        {
+            int n = Math.Min(batchSize, examples.Count - s);
+            var probs = Forward(examples, order, s, n).Logits.Softmax(-1).Data;
+            for (int i = 0; i < n; i++) result[s + i] = probs.AsSpan(i * k, k).ToArray();
+            GC.Collect();
+        }
+        Module.Train(training);
+        return result;
+    }
 
     /// <summary>Logits (B,K) for examples order[start..start+count).</summary>
     public (Tensor Logits, int[] Labels) Forward(List<LabelledExample> examples, int[] order, int start, int count)
@@ -82,6 +107,7 @@ sealed class SequenceClassifier
             int n = Math.Min(batchSize, examples.Count - s);
             var (logits, labels) = Forward(examples, order, s, n);
             correct += (int)Math.Round(FineTuning.Accuracy(logits, labels) * n);
+            GC.Collect();   // the batch's activations are garbage: free them now rather than at the runtime's lazy budget
         }
         Module.Train(training);
         return (double)correct / examples.Count;

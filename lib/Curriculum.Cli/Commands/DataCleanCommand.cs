@@ -4,9 +4,10 @@ using Curriculum.Data;
 
 namespace Curriculum.Cli.Commands;
 
-/// <summary><c>curriculum data clean --input IN... --out OUT.jsonl [--nfkc] [--min-chars N] [--json]</c>:
-/// strips markup and control characters, filters by length, character classes and repeated lines,
-/// and prints what each filter removed and why, with samples.</summary>
+/// <summary><c>curriculum data clean --input IN... --out OUT.jsonl [--nfkc] [--min-chars N] [--min-chars-cjk N] ... [--json]</c>:
+/// strips markup and control characters, filters by length, character classes and repeated lines (every threshold an
+/// option, see <see cref="CleaningFlags"/>), and prints what each filter removed and why, with samples, and what NFKC
+/// changed, character by character.</summary>
 static class DataCleanCommand
 {
     public static Command Create()
@@ -14,38 +15,54 @@ static class DataCleanCommand
         var input = DataCommand.InputOption();
         var split = DataCommand.SplitOption();
         var separator = DataCommand.SeparatorOption();
+        var encoding = DataCommand.EncodingOption();
         var output = new Option<string>("--out", "-o") { Description = "Cleaned documents (JSONL).", Required = true };
-        var nfkc = new Option<bool>("--nfkc") { Description = "Also apply Unicode NFKC normalisation." };
-        var minChars = new Option<int>("--min-chars") { Description = "Remove documents shorter than this.", DefaultValueFactory = _ => 20 };
-        var maxChars = new Option<int>("--max-chars") { Description = "Remove documents longer than this.", DefaultValueFactory = _ => 100_000 };
+        var flags = new CleaningFlags();
         var samples = new Option<int>("--samples") { Description = "Examples shown per filter.", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "Print the report as one JSON object." };
         var cmd = new Command("clean", "Strip markup and control characters; filter by length, character classes, repeated lines; report what was removed.")
         {
-            input, split, separator, output, nfkc, minChars, maxChars, samples, json,
+            input, split, separator, encoding, output, samples, json,
         };
+        flags.AddTo(cmd);
         cmd.SetAction(p => DataCommand.Guard(() =>
         {
+            var inputs = p.GetValue(input)!;
+            string outPath = OutputLocation.File(p.GetValue(output)!, "--out", inputs);
+            var options = flags.Read(p);
+            var cleaner = Cleaner.Default(options, p.GetValue(samples));
             var report = new ReadReport();
-            var cleaner = Cleaner.Default(p.GetValue(nfkc), p.GetValue(minChars), p.GetValue(maxChars), p.GetValue(samples));
-            var docs = CorpusReader.Read(p.GetValue(input)!, p.GetValue(split), p.GetValue(separator)!, report);
-            JsonlWriter.WriteAll(p.GetValue(output)!, cleaner.Clean(docs));
+            var docs = CorpusReader.Read(inputs, p.GetValue(split), p.GetValue(separator)!, report, InputEncoding.Get(p.GetValue(encoding)!));
+            JsonlWriter.WriteAll(outPath, cleaner.Clean(DataCommand.NonEmpty(docs, inputs, report)));
             DataCommand.PrintSkipped(report);
             var r = cleaner.Report;
+            var nfkc = cleaner.Normalizer;
             if (p.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
                     documents_in = r.DocumentsIn, documents_out = r.DocumentsOut, chars_in = r.CharsIn, chars_out = r.CharsOut,
-                    skipped_files = new { binary = report.BinaryFiles, not_utf8 = report.NonUtf8Files, empty = report.EmptyFiles },
+                    options,
+                    skipped_files = new { binary = report.BinaryFiles, empty = report.EmptyFiles },
                     filters = r.Filters.Select(f => new
                     {
                         name = f.Name, seen = f.Seen, changed = f.Changed, removed = f.Removed, chars_removed = f.CharsRemoved, reasons = f.Reasons,
                         samples = f.Samples.Select(s => new { id = s.Id, reason = s.Reason, detail = s.Detail, before = s.Before, after = s.After }),
                     }),
+                    nfkc_changes = nfkc?.Changes,
                 }, DataCommand.Json));
-            else Console.Write(r.ToString());
+            else
+            {
+                Console.Write(r.ToString());
+                if (nfkc != null) Console.WriteLine(NfkcSummary(nfkc));
+            }
             return 0;
         }));
         return cmd;
     }
+
+    /// <summary>"nfkc changed 1,234 characters: ，->, 800, ：->: 120, ..." (the ten most frequent).</summary>
+    internal static string NfkcSummary(UnicodeNormalizer nfkc) =>
+        $"  nfkc changed {nfkc.CharactersChanged:N0} characters"
+        + (nfkc.CharactersChanged == 0 ? "" : ": " + string.Join(", ", nfkc.TopChanges(10).Select(c => $"{c.Change} {c.Count:N0}"))
+            + (nfkc.Changes.Count > 10 ? $", and {nfkc.Changes.Count - 10} other changes (--json lists all)" : ""));
 }

@@ -25,7 +25,7 @@ static class DataCommand
     internal static int Guard(Func<int> step)
     {
         try { return step(); }
-        catch (Exception e) when (e is ConfigException or FileNotFoundException or DirectoryNotFoundException or DataFormatException or ArgumentException or IOException)
+        catch (Exception e) when (e is UsageException or ConfigException or FileNotFoundException or DirectoryNotFoundException or DataFormatException or ArgumentException or IOException)
         {
             Console.Error.WriteLine("error: " + e.Message);
             return 2;
@@ -50,6 +50,28 @@ static class DataCommand
         Description = "The line that separates documents when --split Separator (fortune files: %).",
         DefaultValueFactory = _ => "%",
     };
+
+    internal static Option<string> EncodingOption()
+    {
+        var o = new Option<string>("--encoding")
+        {
+            Description = "Encoding of the input files: utf-8 (default), gb18030, gbk, big5 or utf-16. A file that does not decode stops the run, naming it.",
+            DefaultValueFactory = _ => "utf-8",
+        };
+        o.AcceptOnlyFromAmong(InputEncoding.Names);
+        return o;
+    }
+
+    /// <summary>The documents, or a <see cref="UsageException"/> (exit 2) naming the inputs when they hold none;
+    /// thrown while a writer is still uncommitted, so no empty output is left behind.</summary>
+    internal static IEnumerable<Document> NonEmpty(IEnumerable<Document> docs, IReadOnlyList<string> inputs, ReadReport report, string option = "--input")
+    {
+        bool any = false;
+        foreach (var d in docs) { any = true; yield return d; }
+        if (!any)
+            throw new UsageException($"{option} {string.Join(" ", inputs)}: no documents to read"
+                + (report.Skipped > 0 ? $" ({report})" : " (the files are empty or hold only whitespace)"));
+    }
 
     internal static void PrintSkipped(ReadReport report)
     {

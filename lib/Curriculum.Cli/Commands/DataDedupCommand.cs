@@ -15,6 +15,7 @@ static class DataDedupCommand
         var input = DataCommand.InputOption();
         var split = DataCommand.SplitOption();
         var separator = DataCommand.SeparatorOption();
+        var encoding = DataCommand.EncodingOption();
         var output = new Option<string>("--out", "-o") { Description = "Deduplicated documents (JSONL).", Required = true };
         var threshold = new Option<double>("--threshold") { Description = "Jaccard similarity of word shingles above which documents are near-duplicates.", DefaultValueFactory = _ => 0.8 };
         var shingle = new Option<int>("--shingle") { Description = "Words per shingle.", DefaultValueFactory = _ => 3 };
@@ -23,20 +24,22 @@ static class DataDedupCommand
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object (all clusters)." };
         var cmd = new Command("dedup", "Remove exact and near-duplicate documents (MinHash/LSH), keeping one per cluster.")
         {
-            input, split, separator, output, threshold, shingle, perms, show, json,
+            input, split, separator, encoding, output, threshold, shingle, perms, show, json,
         };
         cmd.SetAction(p => DataCommand.Guard(() =>
         {
             var options = new NearDuplicateOptions(p.GetValue(threshold), p.GetValue(shingle), p.GetValue(perms));
             var paths = p.GetValue(input)!;
+            string outPath = OutputLocation.File(p.GetValue(output)!, "--out", paths);
+            var textEncoding = InputEncoding.Get(p.GetValue(encoding)!);
             var report = new ReadReport();
             var finder = new NearDuplicateFinder(options);
             var ids = new List<string>();
-            foreach (var d in CorpusReader.Read(paths, p.GetValue(split), p.GetValue(separator)!, report)) { finder.Add(d.Text); ids.Add(d.Id); }
+            foreach (var d in DataCommand.NonEmpty(CorpusReader.Read(paths, p.GetValue(split), p.GetValue(separator)!, report, textEncoding), paths, report)) { finder.Add(d.Text); ids.Add(d.Id); }
             var result = finder.Find();
             int index = 0;
-            var kept = CorpusReader.Read(paths, p.GetValue(split), p.GetValue(separator)!).Where(_ => result.Keep[index++]);
-            long written = JsonlWriter.WriteAll(p.GetValue(output)!, kept);
+            var kept = CorpusReader.Read(paths, p.GetValue(split), p.GetValue(separator)!, encoding: textEncoding).Where(_ => result.Keep[index++]);
+            long written = JsonlWriter.WriteAll(outPath, kept);
             DataCommand.PrintSkipped(report);
             if (p.GetValue(json))
             {

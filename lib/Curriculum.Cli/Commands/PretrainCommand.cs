@@ -41,12 +41,14 @@ static class PretrainCommand
             int savedVocab = saved.Gpt?.VocabSize ?? saved.Bert!.VocabSize, vocab = cfg.Gpt?.VocabSize ?? cfg.Bert!.VocabSize;
             if (savedVocab != vocab)
                 throw new UsageException($"--from {fromPath}: the model has {savedVocab} tokens, the run's tokenizer {vocab}; continue with the model's own tokenizer ({Path.Combine(saved.Directory, ModelDirectory.TokenizerFile)}).");
+            if (TokenizerFingerprint.Of(saved.TokenizerPath) != TokenizerFingerprint.Of(cfg.Tokenizer))
+                throw new UsageException($"--from {fromPath}: the model's tokenizer {saved.TokenizerPath} is not the run's {cfg.Tokenizer} ($.tokenizer in {configPath}); continue with the model's own tokenizer.");
             cfg = cfg with { Gpt = saved.Gpt, Bert = saved.Bert, SeqLen = Math.Min(cfg.SeqLen, saved.MaxPositions) };
         }
         var tokenizer = Tokenization.TokenizerJson.Load(cfg.Tokenizer);
         int vocabSize = cfg.Gpt?.VocabSize ?? cfg.Bert!.VocabSize;
-        var streams = cfg.Sources.Select((s, i) => ShardStreams.Read(s.Shards, vocabSize, $"{cfg.File}: $.data.sources[{i}].shards")).ToList();
-        int[]? heldOut = cfg.HeldOut != null ? ShardStreams.Read(cfg.HeldOut, vocabSize, $"{cfg.File}: $.data.held_out") : null;
+        var streams = cfg.Sources.Select((s, i) => ShardStreams.Read(s.Shards, vocabSize, cfg.Tokenizer, $"{cfg.File}: $.data.sources[{i}].shards")).ToList();
+        int[]? heldOut = cfg.HeldOut != null ? ShardStreams.Read(cfg.HeldOut, vocabSize, cfg.Tokenizer, $"{cfg.File}: $.data.held_out") : null;
 
         var init = new Generator(cfg.Seed);
         var windows = new TokenWindowSource(streams, cfg.BatchSize, cfg.SeqLen, cfg.Mixture, cfg.Seed, cfg.Sources.Select(s => s.Name).ToList());
@@ -132,7 +134,8 @@ static class PretrainCommand
             return 1;
         }
         if (store.List().LastOrDefault().Step != trainer.Step) trainer.SaveCheckpoint();
-        ModelDirectory.Save(cfg.Out, cfg.Gpt != null ? ModelKind.Gpt : ModelKind.Bert, (object?)cfg.Gpt ?? cfg.Bert!, model.StateDict(), cfg.Tokenizer);
+        ModelDirectory.Save(cfg.Out, cfg.Gpt != null ? ModelKind.Gpt : ModelKind.Bert, (object?)cfg.Gpt ?? cfg.Bert!, model.StateDict(), cfg.Tokenizer,
+            cleaning: Data.TokenShards.ReadIndex(cfg.Sources[0].Shards).Cleaning ?? saved?.Cleaning);
         string evalText = "";
         if (heldOutLoss != null)
         {
@@ -140,7 +143,7 @@ static class PretrainCommand
             evalText = $", held-out loss {h:F4} (perplexity {Math.Exp(h):F2})";
         }
         Console.WriteLine($"pretrain: {trainer.Step} steps, {trainer.Tokens:N0} tokens in {ProgressReport.Duration(clock.Elapsed.TotalSeconds)}; last training loss {lastLoss:F4}{evalText}; "
-            + $"model saved to {cfg.Out} ({ModelDirectory.WeightsFile}, {ModelDirectory.TokenizerFile}), checkpoints in {cfg.CheckpointDir}, metrics in {options.MetricsPath}");
+            + $"model saved to {cfg.Out} ({ModelDirectory.WeightsFile}, {ModelDirectory.TokenizerFile}), checkpoints in {cfg.CheckpointDir}, metrics in {options.MetricsPath}; {PeakMemory.Describe()}");
         return 0;
     }
 

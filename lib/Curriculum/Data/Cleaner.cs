@@ -18,16 +18,20 @@ public sealed class Cleaner
     }
 
     /// <summary>Markup, control characters, (NFKC), then the length, character-class and
-    /// repeated-line filters with their defaults.</summary>
-    public static Cleaner Default(bool nfkc = false, int minChars = 20, int maxChars = 100_000, int samplesPerFilter = 3)
+    /// repeated-line filters with the thresholds of <paramref name="options"/> (default: <see cref="CleaningOptions.Defaults"/>).</summary>
+    public static Cleaner Default(CleaningOptions? options = null, int samplesPerFilter = 3)
     {
+        var o = options ?? CleaningOptions.Defaults;
         var filters = new List<TextFilter> { new MarkupStripper(), new ControlCharacterFilter() };
-        if (nfkc) filters.Add(new UnicodeNormalizer());
-        filters.Add(new LengthFilter(minChars, maxChars));
-        filters.Add(new CharacterClassFilter());
-        filters.Add(new RepeatedLineFilter());
+        if (o.Nfkc) filters.Add(new UnicodeNormalizer());
+        filters.Add(new LengthFilter(o.MinChars, o.MaxChars, o.MinCharsCjk));
+        filters.Add(new CharacterClassFilter(o.MinTextFraction, o.MaxDigitFraction));
+        filters.Add(new RepeatedLineFilter(o.MaxRepeatedLineFraction, o.MaxRepeatedCharFraction));
         return new Cleaner(filters, samplesPerFilter);
     }
+
+    /// <summary>The NFKC step, when the cleaner has one (its per-character tally of changes).</summary>
+    public UnicodeNormalizer? Normalizer => _filters.OfType<UnicodeNormalizer>().FirstOrDefault();
 
     public IEnumerable<Document> Clean(IEnumerable<Document> docs)
     {

@@ -28,7 +28,7 @@ public sealed class DecontaminationReport
 }
 
 /// <summary>Streams training documents past an <see cref="NgramIndex"/> of evaluation texts; a
-/// document sharing at least <c>minMatches</c> distinct n-grams is removed or flagged (kept, and
+/// document sharing at least <c>minMatches</c> distinct n-grams (or containing a short evaluation text whole) is removed or flagged (kept, and
 /// listed in the report). GPT-3 went further and cut out the colliding 13-gram with 200 characters
 /// either side, dropping documents cut into more than 10 pieces (Brown et al. 2020, appendix C).</summary>
 public sealed class Decontaminator(NgramIndex index, ContaminationAction action = ContaminationAction.Remove, int minMatches = 1)
@@ -53,9 +53,10 @@ public sealed class Decontaminator(NgramIndex index, ContaminationAction action 
     {
         Report.Checked++;
         _words.Clear(); _grams.Clear(); _matched.Clear();
-        WordNgrams.WordHashes(doc.Text, _words);
-        if (_words.Count < index.N) return null;
-        WordNgrams.Ngrams(_words, index.N, _grams);
+        WordNgrams.UnitHashes(doc.Text, index.Unit, _words);
+        if (_words.Count >= index.N) WordNgrams.Ngrams(_words, index.N, _grams);
+        foreach (int length in index.ContainedLengths)                  // short evaluation texts contained whole
+            if (_words.Count >= length) WordNgrams.Ngrams(_words, length, _grams);
         int firstEval = -1;
         foreach (var g in CollectionsMarshal.AsSpan(_grams))
         {

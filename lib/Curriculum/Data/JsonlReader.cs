@@ -19,7 +19,7 @@ public static class JsonlReader
             lineNumber++;
             string line;
             try { line = StrictUtf8.GetString(bytes.Span); }
-            catch (DecoderFallbackException e) { throw new DataFormatException(path, lineNumber, $"bytes that are not UTF-8 (at byte {e.Index} of the line)"); }
+            catch (DecoderFallbackException e) { throw new DataFormatException(path, lineNumber, $"bytes that are not UTF-8 (at byte {e.Index} of the line); " + TextEncodingDetector.Explain(path)); }
             if (string.IsNullOrWhiteSpace(line)) continue;
             yield return Parse(line, path, lineNumber);
         }

@@ -5,6 +5,9 @@ namespace Curriculum.Data;
 /// hold more than 20% of its characters. Catches boilerplate, list spam and "buy now" blocks.</summary>
 public sealed class RepeatedLineFilter(double maxDuplicateLineFraction = 0.30, double maxDuplicateCharFraction = 0.20) : TextFilter
 {
+    public double MaxDuplicateLineFraction { get; } = maxDuplicateLineFraction is >= 0 and <= 1 ? maxDuplicateLineFraction : throw new ArgumentOutOfRangeException(nameof(maxDuplicateLineFraction), "must be in [0,1]");
+    public double MaxDuplicateCharFraction { get; } = maxDuplicateCharFraction is >= 0 and <= 1 ? maxDuplicateCharFraction : throw new ArgumentOutOfRangeException(nameof(maxDuplicateCharFraction), "must be in [0,1]");
+
     public override string Name => "repeated-lines";
 
     public override FilterOutcome Apply(string text)
@@ -22,10 +25,10 @@ public sealed class RepeatedLineFilter(double maxDuplicateLineFraction = 0.30, d
         }
         if (lines < 2 || dupLines == 0) return FilterOutcome.Keep(text);
         double lineFraction = (double)dupLines / lines, charFraction = (double)dupChars / chars;
-        if (lineFraction > maxDuplicateLineFraction)
-            return FilterOutcome.Remove("repeated lines", $"{dupLines} of {lines} lines repeat ({lineFraction:P0} > {maxDuplicateLineFraction:P0})");
-        if (charFraction > maxDuplicateCharFraction)
-            return FilterOutcome.Remove("repeated lines", $"repeated lines hold {charFraction:P0} of chars > {maxDuplicateCharFraction:P0}");
+        if (lineFraction > MaxDuplicateLineFraction)
+            return FilterOutcome.Remove("repeated lines", $"{dupLines} of {lines} lines repeat ({lineFraction:P0} > {MaxDuplicateLineFraction:P0})");
+        if (charFraction > MaxDuplicateCharFraction)
+            return FilterOutcome.Remove("repeated lines", $"repeated lines hold {charFraction:P0} of chars > {MaxDuplicateCharFraction:P0}");
         return FilterOutcome.Keep(text);
     }
 }

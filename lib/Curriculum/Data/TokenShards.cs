@@ -6,8 +6,12 @@ namespace Curriculum.Data;
 /// <summary>Turns text into token ids; any tokenizer plugs in (a lambda over its Encode).</summary>
 public delegate int[] TextEncoder(string text);
 
-/// <summary>The index written beside token shards: files in order, token counts, the EOS id.</summary>
-public sealed record TokenShardIndex(string[] Shards, long[] ShardTokens, long Documents, long Tokens, int EosId);
+/// <summary>The index written beside token shards: files in order, token counts, the EOS id, and where the ids came
+/// from: the tokenizer file and the SHA-256 of its bytes (null: byte-level), and the cleaning the text went through
+/// (null: none recorded). Pre-training refuses shards whose tokenizer is not the run's, and a model keeps the cleaning
+/// so that evaluation can clean held-out text the same way.</summary>
+public sealed record TokenShardIndex(string[] Shards, long[] ShardTokens, long Documents, long Tokens, int EosId,
+    string? Tokenizer = null, string? TokenizerSha256 = null, CleaningOptions? Cleaning = null);
 
 /// <summary>Pre-tokenised training data: documents encoded, each followed by EOS, concatenated and
 /// written as flat little-endian int32 files (<c>shard-00000.bin</c>, ...) of at most
@@ -18,7 +22,8 @@ public static class TokenShards
 {
     public const string IndexFile = "index.json";
 
-    public static TokenShardIndex Write(IEnumerable<Document> documents, TextEncoder encode, int eosId, string directory, long shardTokens = 1 << 24)
+    public static TokenShardIndex Write(IEnumerable<Document> documents, TextEncoder encode, int eosId, string directory, long shardTokens = 1 << 24,
+        string? tokenizer = null, string? tokenizerSha256 = null, CleaningOptions? cleaning = null)
     {
         if (shardTokens < 1) throw new ArgumentOutOfRangeException(nameof(shardTokens), "must be >= 1");
         Directory.CreateDirectory(directory);
@@ -65,7 +70,7 @@ public static class TokenShards
             if (tempPath != null && File.Exists(tempPath)) File.Delete(tempPath);
             throw;
         }
-        var index = new TokenShardIndex([.. shards], [.. counts], docs, total, eosId);
+        var index = new TokenShardIndex([.. shards], [.. counts], docs, total, eosId, tokenizer, tokenizerSha256, cleaning);
         var indexPath = Path.Combine(directory, IndexFile);
         File.WriteAllText(indexPath + ".tmp", JsonSerializer.Serialize(index, new JsonSerializerOptions { WriteIndented = true }));
         File.Move(indexPath + ".tmp", indexPath, overwrite: true);

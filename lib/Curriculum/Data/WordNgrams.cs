@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Curriculum.Data;
 
 /// <summary>Words and word n-grams as 64-bit hashes. Text is normalised first: lower-cased, and
@@ -15,7 +17,7 @@ public static class WordNgrams
         {
             if (char.IsLetterOrDigit(raw))
             {
-                if (IsIdeograph(raw))
+                if (Scripts.IsHan(raw))
                 {
                     if (len > 0) { words.Add(StableHash.Mix(h)); len = 0; h = 14695981039346656037UL; }
                     words.Add(StableHash.Mix((14695981039346656037UL ^ raw) * 1099511628211UL));
@@ -30,7 +32,20 @@ public static class WordNgrams
         if (len > 0) words.Add(StableHash.Mix(h));
     }
 
-    static bool IsIdeograph(char c) => (c >= '\u4E00' && c <= '\u9FFF') || (c >= '\u3400' && c <= '\u4DBF') || (c >= '\uF900' && c <= '\uFAFF');
+    /// <summary>Appends the hash of each letter or digit of <paramref name="text"/> (lower-cased) to
+    /// <paramref name="chars"/>: the units of scripts written without spaces, punctuation and spaces skipped.</summary>
+    public static void CharHashes(string text, List<ulong> chars)
+    {
+        foreach (var rune in text.EnumerateRunes())
+            if (Rune.IsLetterOrDigit(rune))
+                chars.Add(StableHash.Mix((14695981039346656037UL ^ (ulong)Rune.ToLowerInvariant(rune).Value) * 1099511628211UL));
+    }
+
+    /// <summary>Word or character hashes, as <paramref name="unit"/> says.</summary>
+    public static void UnitHashes(string text, NgramUnit unit, List<ulong> units)
+    {
+        if (unit == NgramUnit.Char) CharHashes(text, units); else WordHashes(text, units);
+    }
 
     /// <summary>Hashes of all n-grams of consecutive words (the shingles); a document with fewer
     /// than n words gives one shingle of all its words, an empty one gives none.</summary>

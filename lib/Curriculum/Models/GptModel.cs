@@ -90,7 +90,7 @@ public sealed class GptModel : Module
                 var h = Hidden(ids);                                           // (1,T,C)
                 var last = new Tensor(h.Data.AsSpan((t - 1) * Config.Dim, Config.Dim).ToArray(), 1, Config.Dim);
                 var logits = F.Linear(last, Tok.Weight);                      // (1,V)
-                int next = NextTokenPicker.Pick(logits.Data, config, g);
+                int next = NextTokenPicker.Pick(logits.Data, config, g, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tokens));
                 tokens.Add(next);
                 if (next == config.EosTokenId) break;
             }

@@ -141,7 +141,7 @@ public sealed class T5Model : Module
                 int u = output.Count;
                 var h = Decode(new IntTensor(output.ToArray(), 1, u), encoded);        // (1,U,C)
                 var last = new Tensor(h.Data.AsSpan((u - 1) * Config.Dim, Config.Dim).ToArray(), 1, Config.Dim);
-                int next = NextTokenPicker.Pick(F.Linear(last, Shared.Weight).Data, config, g);
+                int next = NextTokenPicker.Pick(F.Linear(last, Shared.Weight).Data, config, g, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(output));
                 output.Add(next);
                 if (next == config.EosTokenId) break;
             }

@@ -24,6 +24,10 @@ public sealed class WordPieceTrainer(WordPieceTrainerOptions options, IProgress<
 
     public int InvalidUtf8Sequences { get; private set; }
 
+    /// <summary>Entries the alphabet took in the last <see cref="Train"/> (special tokens, characters and their ## forms):
+    /// the floor of the vocabulary size, which can exceed the target for text with thousands of characters.</summary>
+    public int AlphabetEntries { get; private set; }
+
     public void AddText(string text)
     {
         string normalized = _normalizer.Normalize(text);
@@ -95,6 +99,7 @@ public sealed class WordPieceTrainer(WordPieceTrainerOptions options, IProgress<
             if (ids.TryGetValue(token, out int id)) return (id, false);
             return (Id(token), true);
         }
+        AlphabetEntries = vocabulary.Count;
         var lengths = words.Select(w => w.Length).ToArray();
         PairMergeLearner.Learn([.. words], lengths, [.. counts], Merged, Math.Max(0, options.VocabularySize - vocabulary.Count),
             options.MinFrequency, progress);

@@ -13,14 +13,23 @@ public readonly record struct LabelledExample(int[] Ids, int Label);
 /// </summary>
 public static class LabelledExamples
 {
-    /// <summary>Reads (text, label) pairs; a bad line throws naming the file and line.</summary>
-    public static List<(string Text, string Label)> Read(string path)
+    /// <summary>Reads (text, label) pairs, strictly in <paramref name="encoding"/> (default UTF-8); a bad line, or bytes
+    /// that do not decode, throw naming the file and line (and, for a file that is not UTF-8, what it seems to be).</summary>
+    public static List<(string Text, string Label)> Read(string path, System.Text.Encoding? encoding = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file.");
         var list = new List<(string, string)>();
         int lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        using var reader = new StreamReader(path, encoding ?? Data.InputEncoding.StrictUtf8, detectEncodingFromByteOrderMarks: true);
+        while (true)
         {
+            string? line;
+            try { line = reader.ReadLine(); }
+            catch (System.Text.DecoderFallbackException)
+            {
+                throw new InvalidDataException($"{path}: near line {lineNo + 1}: not {(encoding ?? Data.InputEncoding.StrictUtf8).WebName}; " + Data.TextEncodingDetector.Explain(path));
+            }
+            if (line == null) break;
             lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             try

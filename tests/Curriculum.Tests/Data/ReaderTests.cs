@@ -56,22 +56,32 @@ public class ReaderTests
     }
 
     [Fact]
-    public void BinaryNonUtf8AndEmptyFilesAreSkippedAndNamed()
+    public void BinaryAndEmptyFilesAreSkippedAndNamed()
     {
         using var dir = new TempDir();
         dir.Write("a.txt", "first doc\n%\nsecond doc\n");
         dir.WriteBytes("b.bin", [0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0x10]);
-        dir.WriteBytes("c.txt", [0x63, 0x61, 0x66, 0xE9, 0x0A]); // "café" in Latin-1
         dir.Write("d.txt", "");
         dir.Write("e.txt", "  \n\n");
         var report = new ReadReport();
         var docs = CorpusReader.Read([dir.Path], TextSplit.Separator, "%", report).ToList();
         Assert.Equal(["first doc", "second doc"], docs.Select(d => d.Text));
         Assert.Single(report.BinaryFiles, f => f.EndsWith("b.bin"));
-        Assert.Single(report.NonUtf8Files, f => f.EndsWith("c.txt"));
         Assert.Equal(2, report.EmptyFiles.Count);
         Assert.Equal(1, report.FilesRead);
-        Assert.Contains("c.txt", report.ToString());
+        Assert.Contains("b.bin", report.ToString());
+    }
+
+    [Fact]
+    public void NonUtf8FileStopsTheReadNamingIt()
+    {
+        using var dir = new TempDir();
+        dir.Write("a.txt", "first doc\n");
+        var latin1 = dir.WriteBytes("c.txt", [0x63, 0x61, 0x66, 0xE9, 0x20, 0x0A]); // "café " in Latin-1
+        var e = Assert.Throws<DataFormatException>(() => CorpusReader.Read([dir.Path]).ToList());
+        Assert.Equal(latin1, e.Path);
+        Assert.Contains("not UTF-8", e.Message);
+        Assert.Contains("--encoding", e.Message);
     }
 
     [Fact]

@@ -10,21 +10,26 @@ public class TokenizerCliTests
     static readonly string HardTextPath = Path.Combine(RepoPaths.Fixtures, "tokenization", "hard_text.txt");
 
     [Fact]
-    public void TrainThenEncode_ReportsInvalidUtf8_AndIdsMatchTheLibrary()
+    public void TrainRefusesInvalidUtf8_EncodeReportsIt_AndIdsMatchTheLibrary()
     {
         string dir = TrainingCorpus.TempPath("cli");
         Directory.CreateDirectory(dir);
         try
         {
             string input = Path.Combine(dir, "in.txt"), json = Path.Combine(dir, "tok.json"), ids = Path.Combine(dir, "ids.json");
+            string clean = Path.Combine(dir, "clean.txt");
+            File.WriteAllText(clean, TrainingCorpus.Text[..50_000]);
             // the corpus with two invalid bytes spliced in
             var bytes = Encoding.UTF8.GetBytes(TrainingCorpus.Text[..50_000]).ToList();
             bytes.Insert(100, 0xFF);
             bytes.Insert(200, 0xC3);
             File.WriteAllBytes(input, [.. bytes]);
-            var train = ProcessRunner.Curriculum("tokenizer", "train", "--type", "bpe", "--vocab-size", "700", "--input", input, "--out", json);
+            var refused = ProcessRunner.Curriculum("tokenizer", "train", "--type", "bpe", "--vocab-size", "700", "--input", input, "--out", json);
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Contains($"{input}: not UTF-8", refused.Stderr);
+            Assert.False(File.Exists(json));
+            var train = ProcessRunner.Curriculum("tokenizer", "train", "--type", "bpe", "--vocab-size", "700", "--input", clean, "--out", json);
             Assert.True(train.ExitCode == 0, train.Stderr);
-            Assert.Contains("2 invalid UTF-8 sequence(s)", train.Stderr);
             var encode = ProcessRunner.Curriculum("tokenizer", "encode", "--tokenizer", json, "--file", input, "--ids-out", ids);
             Assert.True(encode.ExitCode == 0, encode.Stderr);
             Assert.Contains("2 invalid UTF-8 sequence(s) replaced", encode.Stderr);
