@@ -105,6 +105,7 @@ static class PretrainCommand
             AccumulationSteps = cfg.Accumulation,
             MaxGradNorm = cfg.MaxGradNorm,
             Seed = cfg.Seed,
+            DropoutGenerator = init,   // the models' dropout draws from it; re-seeded from (seed, step) so a resume draws the same masks
             MetricsPath = Path.Combine(cfg.Out, "metrics.jsonl"),
             LogEvery = 1,
             EvalEvery = cfg.EvalEvery,
