@@ -126,11 +126,15 @@ static class PretrainCommand
         var clock = System.Diagnostics.Stopwatch.StartNew();
         double lastLoss = double.NaN;
         trainer.StepCompleted += m => lastLoss = m.Loss;
-        try { trainer.Run(); }
-        catch (TrainingDivergedException e)
+        using (var interrupt = new InterruptRequest("finishing the current step, then saving a checkpoint"))
         {
-            Console.Error.WriteLine($"failed: {e.Message}");
-            return 1;
+            try { trainer.Run(stop: interrupt.Token); }
+            catch (TrainingDivergedException e)
+            {
+                Console.Error.WriteLine($"failed: {e.Message}");
+                return 1;
+            }
+            if (interrupt.Requested && trainer.Step < cfg.Steps) return Interrupted(trainer, store, configPath);
         }
         if (store.List().LastOrDefault().Step != trainer.Step) trainer.SaveCheckpoint();
         ModelDirectory.Save(cfg.Out, cfg.Gpt != null ? ModelKind.Gpt : ModelKind.Bert, (object?)cfg.Gpt ?? cfg.Bert!, model.StateDict(), cfg.Tokenizer);
@@ -143,6 +147,22 @@ static class PretrainCommand
         Console.WriteLine($"pretrain: {trainer.Step} steps, {trainer.Tokens:N0} tokens in {ProgressReport.Duration(clock.Elapsed.TotalSeconds)}; last training loss {lastLoss:F4}{evalText}; "
             + $"model saved to {cfg.Out} ({ModelDirectory.WeightsFile}, {ModelDirectory.TokenizerFile}), checkpoints in {cfg.CheckpointDir}, metrics in {options.MetricsPath}");
         return 0;
+    }
+
+    // Stopped by Ctrl-C or SIGTERM between two steps: the run so far is saved as a checkpoint (atomically), the model
+    // folder is left for the finished run to write.
+    static int Interrupted(Trainer<LmBatch> trainer, CheckpointStore store, string configPath)
+    {
+        var latest = store.List().LastOrDefault();
+        if (trainer.Step == 0)
+        {
+            Console.Error.WriteLine("interrupted before the first step; nothing to save.");
+            return InterruptRequest.ExitCode;
+        }
+        string path = latest.Step == trainer.Step ? latest.Path : trainer.SaveCheckpoint();
+        Console.Error.WriteLine($"interrupted at step {trainer.Step} of {trainer.Options.TotalSteps}; checkpoint saved to {path}.{Environment.NewLine}"
+            + $"continue with: curriculum pretrain --config {configPath} --resume");
+        return InterruptRequest.ExitCode;
     }
 
     /// <summary>Mean loss over consecutive windows of the held-out stream (at most 64), in eval mode without a graph.</summary>

@@ -39,12 +39,12 @@ static class PretrainRun
 
     /// <summary>A run.json in <paramref name="data"/>'s folder writing to <paramref name="out"/>; returns its path.</summary>
     public static string Write(PretrainData data, string name, string type, string precision, int steps, int checkpointEvery,
-        double dropout = 0.1, string @out = "model", string lr = "0.01", string schedule = "cosine")
+        double dropout = 0.1, string @out = "model", string lr = "0.01", string schedule = "cosine", string size = "nano")
     {
         string objective = type == "gpt" ? "causal_lm" : "mlm";
         string json = $$"""
         {
-          "model": { "type": "{{type}}", "size": "nano", "context": 32, "dropout": {{dropout}} },
+          "model": { "type": "{{type}}", "size": "{{size}}", "context": 32, "dropout": {{dropout}} },
           "tokenizer": "tokenizer.json",
           "data": { "sources": [ { "name": "texts", "shards": "shards/train", "weight": 1 } ], "held_out": "shards/held" },
           "objectives": [ { "name": "{{objective}}", "weight": 1 } ],
