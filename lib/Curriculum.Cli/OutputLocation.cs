@@ -22,11 +22,22 @@ static class OutputLocation
         return full;
     }
 
-    /// <summary>Checks a folder to be written into (created if missing).</summary>
-    public static string Folder(string path, string option)
+    /// <summary>
+    /// Checks a folder to be written into (created if missing); <paramref name="inputs"/> are files or folders the
+    /// command reads, which must be neither the folder nor inside it.
+    /// </summary>
+    public static string Folder(string path, string option, params IEnumerable<string>[] inputs)
     {
         string full = Path.GetFullPath(path);
         if (System.IO.File.Exists(full)) throw new UsageException($"{option} {path}: is a file; expected a folder");
+        string inside = Path.TrimEndingDirectorySeparator(full) + Path.DirectorySeparatorChar;
+        foreach (var group in inputs)
+            foreach (var input in group)
+            {
+                string read = Path.GetFullPath(input);
+                if (read == full || read.StartsWith(inside, StringComparison.Ordinal))
+                    throw new UsageException($"{option} {path}: holds an input ({input}); write the output to another folder");
+            }
         Writable(full, option, path);
         return full;
     }

@@ -43,6 +43,9 @@ static class PretrainCommand
                 throw new UsageException($"--from {fromPath}: the model has {savedVocab} tokens, the run's tokenizer {vocab}; continue with the model's own tokenizer ({Path.Combine(saved.Directory, ModelDirectory.TokenizerFile)}).");
             cfg = cfg with { Gpt = saved.Gpt, Bert = saved.Bert, SeqLen = Math.Min(cfg.SeqLen, saved.MaxPositions) };
         }
+        OutputLocation.File(Path.Combine(OutputLocation.Folder(cfg.Out, $"{cfg.File}: $.out"), ModelDirectory.WeightsFile), $"{cfg.File}: $.out",
+            saved != null ? [Path.Combine(saved.Directory, ModelDirectory.WeightsFile)] : []);   // --from a folder is not --out that folder
+        OutputLocation.Folder(cfg.CheckpointDir, $"{cfg.File}: $.checkpoint.dir");
         var tokenizer = Tokenization.TokenizerJson.Load(cfg.Tokenizer);
         int vocabSize = cfg.Gpt?.VocabSize ?? cfg.Bert!.VocabSize;
         var streams = cfg.Sources.Select((s, i) => ShardStreams.Read(s.Shards, vocabSize, $"{cfg.File}: $.data.sources[{i}].shards")).ToList();

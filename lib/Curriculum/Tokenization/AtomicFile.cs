@@ -3,7 +3,7 @@ using System.Text;
 namespace Curriculum.Tokenization;
 
 /// <summary>Writes a file whole or not at all: to a temporary file beside it, then a rename.</summary>
-static class AtomicFile
+public static class AtomicFile
 {
     public static void WriteAllText(string path, string text)
     {
