@@ -39,7 +39,7 @@ static class ModelDirectory
         string target = Path.Combine(directory, TokenizerFile);
         if (Path.GetFullPath(tokenizerPath) != Path.GetFullPath(target))
         {
-            string tmp = target + ".tmp";
+            string tmp = target + ".tmp-" + Environment.ProcessId;
             File.Copy(tokenizerPath, tmp, overwrite: true);
             File.Move(tmp, target, overwrite: true);
         }

@@ -5,7 +5,8 @@ namespace Curriculum.Cli;
 /// "could not save": the parent folder is created (or must be creatable), must be writable, the
 /// target must not be a folder when a file is wanted (or a file when a folder is), and it must not
 /// be one of the command's inputs. Every failure is a <see cref="UsageException"/> (exit code 2)
-/// that names the path and the reason.
+/// that names the path and the reason. Temporary files that an interrupted earlier write left in the folder
+/// (<see cref="Training.StaleTempFiles"/>) are removed.
 /// </summary>
 static class OutputLocation
 {
@@ -52,6 +53,7 @@ static class OutputLocation
             Directory.CreateDirectory(folder);
             string probe = Path.Combine(folder, $".write-probe-{Environment.ProcessId}");
             using (System.IO.File.Create(probe, 1, FileOptions.DeleteOnClose)) { }
+            Training.StaleTempFiles.Remove(folder);
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {

@@ -22,15 +22,16 @@ static class PretrainCommand
     {
         var config = new Option<string>("--config", "-c") { Description = "The run description (see samples/run.json and samples/README.md).", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in the run's checkpoint folder (same config)." };
+        var allowChanges = new Option<bool>("--allow-changes") { Description = "With --resume: continue although the LR schedule or step count differ from the checkpoint's run (a branch); each change is printed." };
         var from = new Option<string?>("--from") { Description = "Start from a saved model folder instead of random weights (continued, domain-adaptive pre-training)." };
         var cmd = new Command("pretrain", "Pre-train a GPT or BERT from scratch (or continue one) on token shards, as run.json describes.\n"
             + "Steps: tokenizer train -> data prepare --tokenizer -> pretrain -> finetune / eval / generate. Example: curriculum pretrain --config samples/run.json");
-        foreach (var o in new Option[] { config, resume, from }) cmd.Options.Add(o);
-        cmd.SetAction(p => CliErrors.Guard(() => Run(p.GetValue(config)!, p.GetValue(resume), p.GetValue(from))));
+        foreach (var o in new Option[] { config, resume, allowChanges, from }) cmd.Options.Add(o);
+        cmd.SetAction(p => CliErrors.Guard(() => Run(p.GetValue(config)!, p.GetValue(resume), p.GetValue(allowChanges), p.GetValue(from))));
         return cmd;
     }
 
-    static int Run(string configPath, bool resume, string? fromPath)
+    static int Run(string configPath, bool resume, bool allowChanges, string? fromPath)
     {
         var saved = fromPath != null ? ModelDirectory.Load(fromPath) : null;
         var cfg = RunConfig.Load(configPath);
@@ -124,6 +125,7 @@ static class PretrainCommand
         if (resume)
         {
             var loaded = trainer.ResumeFromLatest();
+            if (loaded != null) ResumeChanges.Check(loaded, cfg, allowChanges);
             Console.Error.WriteLine(loaded == null ? $"no checkpoint in {cfg.CheckpointDir}; starting at step 0" : $"resumed from {loaded.Path} at step {trainer.Step}");
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();

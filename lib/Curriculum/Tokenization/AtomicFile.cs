@@ -9,7 +9,7 @@ public static class AtomicFile
     {
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string tmp = full + ".tmp" + Environment.ProcessId;
+        string tmp = full + ".tmp-" + Environment.ProcessId;
         try
         {
             File.WriteAllText(tmp, text, new UTF8Encoding(false));

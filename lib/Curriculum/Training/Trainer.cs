@@ -307,7 +307,7 @@ public sealed class Trainer<TBatch> : IDisposable where TBatch : ITokenBatch
         foreach (var (n, p) in Model.NamedParameters()) model[n] = p.Clone();
         var state = new TrainerState(Step, Tokens, LrScale, Options.Seed, _nonFiniteStreak, Rollbacks,
             _spikes?.History() ?? [], Source.SaveState(), Model.GetType().Name, Optimizer.GetType().Name,
-            Parallelism.MaxThreads, Schedule.Describe(), Options.Precision.Name, _scaler?.State);
+            Parallelism.MaxThreads, Schedule.Describe(), Options.Precision.Name, _scaler?.State, Options.TotalSteps);
         return new TrainingCheckpoint(model, Optimizer.StateDict(), state);
     }
 
