@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Curriculum.Json;
 using Curriculum.Precision;
 
 namespace Curriculum.Training;
@@ -59,12 +60,14 @@ public sealed record TrainerState(
     public static TrainerState FromJson(string json, string origin)
     {
         JsonObject o;
-        try { o = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException($"{origin}: the trainer state is not a JSON object."); }
-        catch (JsonException e) { throw new InvalidDataException($"{origin}: the trainer state is not valid JSON ({e.Message}).", e); }
+        try { o = StrictJson.ParseNode(json) as JsonObject ?? throw new InvalidDataException($"{origin}: the trainer state is not a JSON object."); }
+        catch (JsonTextException e) { throw new InvalidDataException($"{origin}: the trainer state is not valid JSON ({e.Message}).", e); }
         T Get<T>(string field) => Field<T>(o, field, origin, "");
         var historyNode = o["spike_history"] as JsonArray ?? throw new InvalidDataException($"{origin}: trainer state field 'spike_history' is missing or not an array.");
         var history = new double[historyNode.Count];
-        for (int i = 0; i < history.Length; i++) history[i] = historyNode[i]!.GetValue<double>();
+        for (int i = 0; i < history.Length; i++)
+            history[i] = historyNode[i] is JsonValue v && v.TryGetValue(out double d) ? d
+                : throw new InvalidDataException($"{origin}: trainer state field 'spike_history[{i}]' is not a number.");
         var source = o["source"] as JsonObject ?? throw new InvalidDataException($"{origin}: trainer state field 'source' is missing or not an object.");
         GradScalerState? scaler = null;
         if (o["loss_scaler"] is JsonNode ls)

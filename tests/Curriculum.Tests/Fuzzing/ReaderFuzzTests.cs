@@ -2,7 +2,9 @@ using System.Text;
 using Curriculum.Cli;
 using Curriculum.Notebooks;
 using Curriculum.Tensors;
+using Curriculum.Precision;
 using Curriculum.Tokenization;
+using Curriculum.Training;
 
 namespace Curriculum.Tests.Fuzzing;
 
@@ -86,6 +88,14 @@ public sealed class ReaderFuzzTests : IDisposable
         var (weights, _) = FuzzSamples.ModelFolder(_dir);
         Fuzz(P("model.safetensors"), weights, p => SafeTensors.Load(p), [typeof(InvalidDataException)], seed: 5, FuzzSamples.MutateSafetensors);
         Fuzz(P("model.safetensors"), weights, p => ModelDirectory.Load(p), [typeof(InvalidDataException), typeof(FormatException)], seed: 6, FuzzSamples.MutateSafetensors);
+    }
+
+    [Fact]
+    public void Checkpoint_trainer_state()
+    {
+        var state = new TrainerState(12, 3072, 0.5, 3, 1, 1, [2.5, 2.4], new System.Text.Json.Nodes.JsonObject { ["position"] = 7 },
+            "GptModel", "AdamW", 2, "constant 0.01", "fp16 autocast", new GradScalerState(65536f, 4), 100);
+        Fuzz(P("state.json"), Utf8(state.ToJson()), p => TrainerState.FromJson(File.ReadAllText(p), p), [typeof(InvalidDataException)], seed: 10);
     }
 
     [Fact]
