@@ -99,7 +99,6 @@ static class PretrainCommand
         }
 
         var optimizer = new AdamW(model.Parameters(), (float)cfg.Lr, (float)cfg.Beta1, (float)cfg.Beta2, 1e-8f, (float)cfg.WeightDecay);
-        Directory.CreateDirectory(cfg.Out);
         var store = new CheckpointStore(cfg.CheckpointDir, cfg.KeepCheckpoints);
         if (!resume && store.List().Count > 0)
             throw new UsageException($"{cfg.CheckpointDir} already holds checkpoints; pass --resume to continue that run, or set $.checkpoint.dir / $.out to a new folder.");
@@ -139,7 +138,7 @@ static class PretrainCommand
                 Console.Error.WriteLine($"failed: {e.Message}");
                 return 1;
             }
-            if (interrupt.Requested && trainer.Step < cfg.Steps) return Interrupted(trainer, store, configPath);
+            if (interrupt.Requested && trainer.Step < cfg.Steps) return Interrupted(trainer, store, $"--config {configPath}{(fromPath != null ? $" --from {fromPath}" : "")}");
         }
         if (store.List().LastOrDefault().Step != trainer.Step) trainer.SaveCheckpoint();
         ModelDirectory.Save(cfg.Out, cfg.Gpt != null ? ModelKind.Gpt : ModelKind.Bert, (object?)cfg.Gpt ?? cfg.Bert!, model.StateDict(), cfg.Tokenizer);
@@ -156,7 +155,7 @@ static class PretrainCommand
 
     // Stopped by Ctrl-C or SIGTERM between two steps: the run so far is saved as a checkpoint (atomically), the model
     // folder is left for the finished run to write.
-    static int Interrupted(Trainer<LmBatch> trainer, CheckpointStore store, string configPath)
+    static int Interrupted(Trainer<LmBatch> trainer, CheckpointStore store, string arguments)
     {
         var latest = store.List().LastOrDefault();
         if (trainer.Step == 0)
@@ -166,7 +165,7 @@ static class PretrainCommand
         }
         string path = latest.Step == trainer.Step ? latest.Path : trainer.SaveCheckpoint();
         Console.Error.WriteLine($"interrupted at step {trainer.Step} of {trainer.Options.TotalSteps}; checkpoint saved to {path}.{Environment.NewLine}"
-            + $"continue with: curriculum pretrain --config {configPath} --resume");
+            + $"continue with: curriculum pretrain {arguments} --resume");
         return InterruptRequest.ExitCode;
     }
 

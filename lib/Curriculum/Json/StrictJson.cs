@@ -26,9 +26,9 @@ public static class StrictJson
     /// <summary>Parses <paramref name="json"/> into a mutable node tree, after <see cref="Check"/>.</summary>
     public static JsonNode? ParseNode(string json)
     {
-        var utf8 = Encoding.UTF8.GetBytes(json);
-        Check(WithoutBom(utf8).Span);
-        return JsonNode.Parse(WithoutBom(utf8).Span);
+        var utf8 = WithoutBom(Encoding.UTF8.GetBytes(json)).Span;
+        Check(utf8);
+        return JsonNode.Parse(utf8);
     }
 
     /// <summary>Throws <see cref="JsonTextException"/> unless <paramref name="utf8"/> is one well-formed JSON value with unique keys.</summary>

@@ -21,8 +21,9 @@ public static class IpynbFormat
         if (root is not JsonObject nb) throw new NotebookFormatException(path, "expected a JSON object at the top level");
         if (Integer(nb["nbformat"]) != 4)
             throw new NotebookFormatException(path, $"field 'nbformat': expected 4 (only nbformat 4 notebooks are supported), found {Describe(nb["nbformat"])}");
-        int minor = nb["nbformat_minor"] is { } m ? Integer(m) is int n && n >= 0 ? n
-            : throw new NotebookFormatException(path, $"field 'nbformat_minor': expected a non-negative integer, found {Describe(m)}") : 0;
+        int minor = 0;
+        if (nb["nbformat_minor"] is { } m)
+            minor = Integer(m) is int n && n >= 0 ? n : throw new NotebookFormatException(path, $"field 'nbformat_minor': expected a non-negative integer, found {Describe(m)}");
         var doc = new NotebookDocument
         {
             FormatMinor = minor,
@@ -49,7 +50,6 @@ public static class IpynbFormat
     {
         null => "nothing",
         JsonValue v when v.GetValueKind() == JsonValueKind.String => "a string",
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString(),
         JsonValue v => v.ToJsonString(),
         JsonArray => "an array",
         _ => "an object",
