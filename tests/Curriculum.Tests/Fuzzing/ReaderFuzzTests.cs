@@ -99,6 +99,14 @@ public sealed class ReaderFuzzTests : IDisposable
     }
 
     [Fact]
+    public void Shard_index()
+    {
+        Directory.CreateDirectory(P("shards"));
+        var index = Utf8("{ \"Shards\": [\"shard-00000.bin\", \"shard-00001.bin\"], \"ShardTokens\": [16, 4], \"Documents\": 3, \"Tokens\": 20, \"EosId\": 0 }");
+        Fuzz(P("shards/index.json"), index, _ => Curriculum.Data.TokenShards.ReadIndex(P("shards")), [typeof(Curriculum.Data.DataFormatException)], seed: 11);
+    }
+
+    [Fact]
     public void Run_json() =>
         Fuzz(P("run.json"), FuzzSamples.RunJson(_dir), p => RunConfig.Load(p), [typeof(ConfigException), typeof(FormatException)], seed: 7);
 
