@@ -55,6 +55,25 @@ public class InterruptTests(PretrainData data) : IClassFixture<PretrainData>
     }
 
     [Fact]
+    public void A_run_interrupted_and_resumed_ends_with_the_bytes_of_the_straight_run()
+    {
+        string run = PretrainRun.Write(data, "signalled.json", "gpt", "fp32", steps: 200, checkpointEvery: 1000, dropout: 0.1, @out: "signalled");
+        using (var pretrain = ProcessRunner.StartCurriculum("pretrain", "--config", run))
+        {
+            WaitFor(() => StepsLogged(data.P("signalled/metrics.jsonl")) >= 3, "three training steps");
+            pretrain.Signal(SIGINT);
+            var r = pretrain.WaitForExit(TimeSpan.FromSeconds(60));
+            Assert.True(r.ExitCode == 130, $"exit code {r.ExitCode}:\n{r.Stderr}");
+        }
+        PretrainRun.Ok("pretrain", "--config", run, "--resume");
+        string straight = PretrainRun.Write(data, "straight.json", "gpt", "fp32", steps: 200, checkpointEvery: 1000, dropout: 0.1, @out: "straight");
+        PretrainRun.Ok("pretrain", "--config", straight);
+
+        Assert.Equal(PretrainRun.Untimed(data.P("straight/metrics.jsonl")), PretrainRun.Untimed(data.P("signalled/metrics.jsonl")));
+        Assert.Equal(File.ReadAllBytes(data.P("straight/model.safetensors")), File.ReadAllBytes(data.P("signalled/model.safetensors")));
+    }
+
+    [Fact]
     public void A_second_signal_stops_at_once_and_leaves_the_last_checkpoint_readable()
     {
         const string outDir = "interrupted-twice";
