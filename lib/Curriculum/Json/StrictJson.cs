@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -34,9 +33,11 @@ public static class StrictJson
     /// <summary>Throws <see cref="JsonTextException"/> unless <paramref name="utf8"/> is one well-formed JSON value with unique keys.</summary>
     public static void Check(ReadOnlySpan<byte> utf8, JsonCommentHandling comments = JsonCommentHandling.Disallow)
     {
-        var status = Utf8.ToUtf16(utf8, new char[utf8.Length], out int valid, out _, replaceInvalidSequences: false);
-        if (status == OperationStatus.InvalidData)
+        if (!Utf8.IsValid(utf8))
+        {
+            Utf8.ToUtf16(utf8, new char[utf8.Length], out int valid, out _, replaceInvalidSequences: false);   // stops at the first bad byte
             throw At(utf8, valid, $"invalid UTF-8: byte 0x{utf8[valid]:X2} does not continue or start a character; expected UTF-8 text");
+        }
 
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = comments });
         var objects = new Stack<(HashSet<string>? Keys, string Path, int Index)>();
