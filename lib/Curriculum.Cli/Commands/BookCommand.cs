@@ -47,7 +47,8 @@ static class BookCommand
             Console.Error.WriteLine("warning: figures will be static snapshots, not interactive: " + PlotlyJs.InstallHint);
         try
         {
-            OutputLocation.Folder(output, "--out", [input]);   // the folder is replaced as a whole
+            string folder = OutputLocation.Folder(output, "--out", [input]);   // the folder is replaced as a whole
+            Training.StaleTempFiles.Remove(Path.GetDirectoryName(folder)!);       // a killed build's staging folder lies beside it
             var book = BookBuilder.Build(input, output, plotly, title);
             double total = book.Chapters.Sum(c => c.DurationSeconds ?? 0);
             Console.WriteLine($"book: {book.Chapters.Count} chapters, {book.Figures} figures, {BookChapter.FormatDuration(total)} of notebook run time -> {book.IndexPath}");

@@ -5,7 +5,7 @@ namespace Curriculum.Training;
 
 /// <summary>
 /// The leftovers of atomic writes that a killed process never finished: every atomic writer here (safetensors,
-/// metrics log, checkpoints, notebooks, tokenizer files) writes to
+/// metrics log, checkpoints, notebooks, tokenizer files, the book's staging folder) writes to
 /// <c>NAME.tmp-PID</c> beside its target and renames it when complete. Such a file whose process is no longer running
 /// is garbage; one whose process runs may be a write in progress and is left alone.
 /// </summary>

@@ -5,8 +5,8 @@ namespace Curriculum.Tests.Pipeline;
 
 /// <summary>
 /// The temporary files of writes a killed run never finished (<c>model.safetensors.tmp-PID</c>,
-/// <c>metrics.jsonl.tmp-PID</c>, a checkpoint's) are removed when the next command writes to that folder, unless
-/// their process still runs.
+/// <c>metrics.jsonl.tmp-PID</c>, a checkpoint's, the book's staging folder) are removed when the next command writes
+/// there, unless their process still runs.
 /// </summary>
 [Collection(ProcessStateCollection.Name)]
 public class StaleTempFilesTests(PretrainData data) : IClassFixture<PretrainData>
@@ -36,6 +36,20 @@ public class StaleTempFilesTests(PretrainData data) : IClassFixture<PretrainData
         Assert.All(stale, f => Assert.False(File.Exists(f), f + " was left"));
         Assert.True(File.Exists(inProgress));   // its writer still runs
         Assert.True(File.Exists(userFile));     // not a writer's temporary name
+    }
+
+    [Fact]
+    public void Book_removes_the_staging_folder_of_a_killed_build()
+    {
+        string notebooks = data.P("book-in"), staging = data.P($"book.tmp-{ExitedProcessId()}");
+        Directory.CreateDirectory(notebooks);
+        File.WriteAllText(Path.Combine(notebooks, "01-one.ipynb"), """{ "cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5 }""");
+        Directory.CreateDirectory(Path.Combine(staging, "assets"));
+        File.WriteAllText(Path.Combine(staging, "index.html"), "<html>partial");
+
+        PretrainRun.Ok("book", "--in", notebooks, "--out", data.P("book"));
+        Assert.False(Directory.Exists(staging));
+        Assert.True(File.Exists(data.P("book/index.html")));
     }
 
     [Theory]
