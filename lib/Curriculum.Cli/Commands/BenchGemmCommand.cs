@@ -39,8 +39,8 @@ static class BenchGemmCommand
                 return 2;
             }
             Parallelism.MaxThreads = nThreads;
-            double ms = GemmThroughput.BestMilliseconds(t[0] == 't', t[1] == 't', rows, cols, depth, count, nRepeats);
-            double gflops = 2.0 * count * rows * cols * depth / (ms * 1e6);
+            var product = new GemmThroughput(t[0] == 't', t[1] == 't', rows, cols, depth, count);
+            double ms = product.BestMilliseconds(nRepeats), gflops = product.Flops / (ms * 1e6);
             Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["impl"] = "curriculum-" + Gemm.KernelName,
