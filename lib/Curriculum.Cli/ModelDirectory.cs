@@ -91,8 +91,8 @@ static class ModelDirectory
             throw new InvalidDataException($"{weights}: metadata 'prompt_tokens' is '{meta["prompt_tokens"]}'; expected a non-negative integer.");
         string tokPath = Path.Combine(dir, TokenizerFile);
         if (!File.Exists(tokPath)) throw new FileNotFoundException($"{tokPath}: no such file; a model folder keeps its tokenizer beside {WeightsFile}.");
-        if (meta.TryGetValue("tokenizer_sha256", out var recorded) && TokenizerFingerprint.Of(tokPath) is var actual && actual != recorded)
-            throw new InvalidDataException($"{tokPath} (sha256 {actual[..12]}…) is not the tokenizer {weights} was trained with (sha256 {recorded[..12]}…); put the model's own tokenizer.json back beside it.");
+        if (meta.TryGetValue("tokenizer_sha256", out var recorded))
+            TokenizerFingerprint.Require(recorded, weights, tokPath, m => new InvalidDataException(m), "put the model's own tokenizer.json back beside it.");
         CleaningOptions? cleaning = null;
         if (meta.TryGetValue("cleaning", out var c))
             try { cleaning = JsonSerializer.Deserialize<CleaningOptions>(c); }
