@@ -6,7 +6,8 @@ namespace Curriculum.Training;
 /// training stream and scored as mean cross-entropy in nats per token, like <c>F.CrossEntropy</c>.
 /// <para>
 /// Smoothing (add-k, Lidstone): p(b) = (c(b) + k) / (N + kV) and p(b | a) = (c(a, b) + k) / (c(a, ·) + kV), with c the
-/// training counts, N the training tokens, c(a, ·) the bigrams that start with a and V the vocabulary size. k &gt; 0
+/// training counts, N the training tokens, c(a, ·) the bigrams that start with a and V the vocabulary size; a context
+/// that starts no training bigram backs off to the unigram. k &gt; 0
 /// keeps a token or pair never seen in training from scoring an infinite loss on held-out text; k = 0 with the
 /// training stream as the evaluation stream gives the plain entropy of the frequencies.
 /// </para>
@@ -62,13 +63,15 @@ public sealed class NgramBaseline
     /// <summary>p(b) with add-k smoothing.</summary>
     public double UnigramProbability(int b) => (_unigram[Check(b, "unigram")] + K) / (_tokens + K * VocabSize);
 
-    /// <summary>p(b | a) with add-k smoothing; a row never seen in training (and k = 0) falls back to the unigram.</summary>
+    /// <summary>
+    /// p(b | a) with add-k smoothing. A context a that starts no training bigram (a special token that never occurs in
+    /// the training text, say) backs off to the unigram p(b): add-k alone would give it the uniform 1/V.
+    /// </summary>
     public double BigramProbability(int a, int b)
     {
         long row = _rowTotals[Check(a, "bigram context")];
-        double denominator = row + K * VocabSize;
-        if (denominator == 0) return UnigramProbability(b);
-        return (_bigram.GetValueOrDefault((long)a * VocabSize + Check(b, "bigram")) + K) / denominator;
+        if (row == 0) return UnigramProbability(b);
+        return (_bigram.GetValueOrDefault((long)a * VocabSize + Check(b, "bigram")) + K) / (row + K * VocabSize);
     }
 
     /// <summary>Mean −ln p(x_t) over every token of <paramref name="eval"/>, in nats per token.</summary>

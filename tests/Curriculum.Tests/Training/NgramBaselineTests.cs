@@ -44,12 +44,20 @@ public class NgramBaselineTests
     public void IgnoredTargetsAndStreamBoundariesAreSkipped()
     {
         var b = new NgramBaseline([[1, 2], [0, 1]], vocabSize: 3, k: 0);
-        // No bigram (2, 0) across the two streams: row 2 is empty, so p(0 | 2) falls back to the unigram p(0) = 1/4.
+        // No bigram (2, 0) across the two streams: row 2 is empty, so p(0 | 2) backs off to the unigram p(0) = 1/4.
         Assert.Equal(0.25, b.BigramProbability(2, 0), 12);
         // Only the pair (1, 2) is scored: p(2 | 1) = 1 (the one bigram starting with 1).
         var (uni, bi) = b.Losses([1, 1], [2, -100]);
         Assert.Equal(0.0, bi, 12);
         Assert.Equal(-Math.Log(0.25), uni, 12);
+    }
+
+    [Fact]
+    public void AnUnseenContextBacksOffToTheUnigramEvenWithSmoothing()
+    {
+        var b = new NgramBaseline(Train, vocabSize: 3, k: 1);
+        // Token 0 never occurs in training: p(1 | 0) is the smoothed unigram (3 + 1) / (5 + 3), not the uniform 1/3.
+        Assert.Equal(0.5, b.BigramProbability(0, 1), 12);
     }
 
     [Fact]
