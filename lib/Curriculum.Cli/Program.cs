@@ -11,6 +11,7 @@ root.Options.Add(new HelpOption());
 root.Options.Add(new VersionOption());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(RunNotebookWorkerCommand.Create());
+root.Subcommands.Add(AssignmentCommand.Create());
 root.Subcommands.Add(BookCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
