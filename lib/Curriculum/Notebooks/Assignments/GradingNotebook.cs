@@ -50,7 +50,8 @@ public sealed record GradingNotebook(NotebookDocument Notebook, IReadOnlyList<st
                 }
                 else if (theirs == null)
                     flags.Add($"{(info.IsTest ? "test" : "read-only")} cell '{info.GradeId}' is missing from the submission (deleted, or its grade_id changed); the key's copy was run");
-                else if (Normal(theirs.Source) != Normal(StudentVersion.ReleasedSource(keyCell, info, 0, keyPath, i + 1)))
+                else if (Normal(theirs.Source) != Normal(StudentVersion.ReleasedSource(keyCell, info, 0, keyPath, i + 1))
+                    && Normal(theirs.Source) != Normal(keyCell.Source))   // the key itself, graded as a check, is unchanged
                     flags.Add($"locked {(info.IsTest ? "test" : "read-only")} cell '{info.GradeId}' was changed in the submission; the key's copy was run");
             }
             notebook.Cells.Add(cell);
