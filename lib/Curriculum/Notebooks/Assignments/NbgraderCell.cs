@@ -47,20 +47,23 @@ public sealed record NbgraderCell(string GradeId, bool Grade, bool Solution, boo
         };
         bool grade = Flag("grade"), solution = Flag("solution"), locked = Flag("locked");
         if (!grade && !solution && !locked) return null;
-        if (o["schema_version"] is JsonValue sv && sv.GetValueKind() == JsonValueKind.Number && sv.GetValue<double>() != SchemaVersion)
+        if (o["schema_version"] is JsonValue sv && sv.GetValueKind() == JsonValueKind.Number && Number(sv) != SchemaVersion)
             throw new NotebookFormatException(path, $"{where}: field 'schema_version': expected {SchemaVersion}, found {sv.ToJsonString()}");
         if (o["grade_id"] is not JsonValue id || id.GetValueKind() != JsonValueKind.String || id.GetValue<string>().Length == 0)
             throw new NotebookFormatException(path, $"{where}: field 'grade_id': expected a non-empty string");
         double points = 0;
         if (grade)
         {
-            if (o["points"] is not JsonValue p || p.GetValueKind() != JsonValueKind.Number || (points = p.GetValue<double>()) < 0)
+            if (o["points"] is not JsonValue p || p.GetValueKind() != JsonValueKind.Number || (points = Number(p)) < 0)
                 throw new NotebookFormatException(path, $"{where}: field 'points': a graded cell needs a number of points >= 0");
         }
         if (cell.Kind == CellKind.Markdown && grade != solution)
             throw new NotebookFormatException(path, $"{where}: a markdown cell is graded only as an answer (grade and solution both true)");
         return new NbgraderCell(id.GetValue<string>(), grade, solution, locked, points);
     }
+
+    /// <summary>A JSON number as read from a file or set in memory (whose GetValue needs its exact CLR type).</summary>
+    static double Number(JsonValue v) => double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
 
     /// <summary>Every nbgrader cell of the notebook by index, grade ids checked unique (as nbgrader requires).</summary>
     public static List<(int Index, NbgraderCell Cell)> All(NotebookDocument doc, string path)
