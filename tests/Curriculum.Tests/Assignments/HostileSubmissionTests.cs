@@ -78,6 +78,8 @@ public class HostileSubmissionTests(HostileClass run) : IClassFixture<HostileCla
 {
     Dictionary<string, (double Points, bool Passed, string Message)> Tests(string student) => run.Files.Tests(student);
 
+    string Flags(string student) => string.Join("\n", run.Files.Result(student)["flags"]!.AsArray().Select(f => f!.GetValue<string>()));
+
     [Fact]
     public void Grading_completes_with_exit_0_and_a_result_for_every_student()
     {
@@ -142,7 +144,7 @@ public class HostileSubmissionTests(HostileClass run) : IClassFixture<HostileCla
     {
         var t = Tests("hoards");
         Assert.False(t["twice-tests"].Passed);
-        Assert.Contains("OutOfMemory", t["twice-tests"].Message + t["twice-hidden-tests"].Message + run.Files.Result("hoards").ToJsonString());
+        Assert.Contains("OutOfMemory", t["twice-tests"].Message + t["twice-hidden-tests"].Message);
         Assert.Equal(0, t["twice-tests"].Points + t["twice-hidden-tests"].Points);
     }
 
@@ -152,12 +154,12 @@ public class HostileSubmissionTests(HostileClass run) : IClassFixture<HostileCla
         var deleted = Tests("deletes");
         Assert.True(deleted["twice-tests"].Passed && deleted["twice-hidden-tests"].Passed);
         Assert.Equal("NotImplementedException: exercise 2", deleted["square-tests"].Message);
-        Assert.Contains("solution cell 'square' is missing from the submission", run.Files.Result("deletes")["flags"]!.ToJsonString());
+        Assert.Contains("solution cell 'square' is missing from the submission", Flags("deletes"));
 
         var renamed = Tests("renames");
         Assert.Equal("NotImplementedException: exercise 1", renamed["twice-tests"].Message);
         Assert.True(renamed["square-tests"].Passed && renamed["square-hidden-tests"].Passed);
-        Assert.Contains("solution cell 'twice' is missing", run.Files.Result("renames")["flags"]!.ToJsonString());
+        Assert.Contains("solution cell 'twice' is missing", Flags("renames"));
     }
 
     [Fact]
@@ -175,7 +177,7 @@ public class HostileSubmissionTests(HostileClass run) : IClassFixture<HostileCla
     {
         var empty = run.Files.Result("empty");
         Assert.Equal(0, empty["score"]!.GetValue<double>());
-        Assert.Contains("solution cell 'twice' is missing", empty["flags"]!.ToJsonString());
+        Assert.Contains("solution cell 'twice' is missing", Flags("empty"));
 
         var t = Tests("not-a-notebook");
         Assert.All(t.Values, x => Assert.Equal(0, x.Points));
