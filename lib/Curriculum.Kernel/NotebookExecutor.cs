@@ -78,7 +78,7 @@ public static class NotebookExecutor
             }
             cell.Outputs.AddRange(recorder.Take());
             cell.Metadata["curriculum"] = new JsonObject { ["duration_s"] = Math.Round(cellClock.Elapsed.TotalSeconds, 3) };
-            options.CellFinished?.Invoke(doc);
+            options.CellFinished?.Invoke(doc, cell);
         }
 
         doc.Metadata["curriculum"] = new JsonObject

@@ -26,8 +26,8 @@ public sealed record NotebookRunOptions
     /// <summary>The most characters of output kept per cell; past it a note says how much was dropped (null: all).</summary>
     public int? MaxOutputChars { get; init; }
 
-    /// <summary>Called with the notebook after each cell has run, to save progress that a crash of the process must not lose.</summary>
-    public Action<NotebookDocument>? CellFinished { get; init; }
+    /// <summary>Called with the notebook and the cell after each cell has run, to save progress that a crash of the process must not lose.</summary>
+    public Action<NotebookDocument, NotebookCell>? CellFinished { get; init; }
 }
 
 /// <summary>What a run produced: the executed notebook and, if it stopped, where and why.</summary>

@@ -16,7 +16,7 @@ namespace Curriculum.Cli.Commands;
 /// writes the executed copy and a one-line result, and exits, which also ends a cell abandoned at its time limit.
 /// With <c>--grading</c> (for <c>curriculum assignment grade</c>) nbgrader's solution and test cells may fail and the
 /// run goes on, each cell's output is capped, and the executed copy is saved after every cell, so that a submission that
-/// ends the process still leaves the results of the cells that ran.
+/// ends the process still leaves the results of the graded cells that ran.
 /// </summary>
 static class RunNotebookWorkerCommand
 {
@@ -95,7 +95,8 @@ static class RunNotebookWorkerCommand
                     Progress = null,   // graders run side by side: their progress lines would interleave
                     ContinueAfterFailure = graded.Contains,
                     MaxOutputChars = GradingOutputLimit,
-                    CellFinished = d => d.Save(executedPath),
+                    // Only graded cells have results to lose; the chapter's own cells (figures, megabytes) are not saved each time.
+                    CellFinished = (d, cell) => { if (graded.Contains(cell)) d.Save(executedPath); },
                 };
             }
             result = NotebookExecutor.RunAsync(doc, path, options).GetAwaiter().GetResult();

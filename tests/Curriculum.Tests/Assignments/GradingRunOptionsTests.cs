@@ -41,7 +41,7 @@ public class GradingRunOptionsTests
         var r = Run(path, new NotebookRunOptions
         {
             MaxOutputChars = 2000,
-            CellFinished = d => seen.Add(d.Cells.Count(c => c.ExecutionCount != null)),
+            CellFinished = (d, cell) => seen.Add(d.Cells.IndexOf(cell) + 1 + 10 * d.Cells.Count(c => c.ExecutionCount != null)),
         });
         Assert.True(r.Passed, r.Summary);
         var flood = Assert.IsType<StreamOutput>(Assert.Single(r.Executed.Cells[0].Outputs));
@@ -50,6 +50,6 @@ public class GradingRunOptionsTests
         var shown = Assert.IsType<DisplayDataOutput>(r.Executed.Cells[1].Outputs[0]);
         Assert.StartsWith("[output truncated: a displayed value of", shown.Data[MimeBundle.PlainText]);
         Assert.Equal(new StreamOutput("stdout", "small\n"), Assert.Single(r.Executed.Cells[2].Outputs));   // the limit is per cell
-        Assert.Equal([1, 2, 3], seen);
+        Assert.Equal([11, 22, 33], seen);   // (cells run so far, the cell) after each cell
     }
 }
