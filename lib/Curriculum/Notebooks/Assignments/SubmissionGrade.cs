@@ -27,6 +27,7 @@ public sealed record SubmissionGrade(string Student, string Submission, IReadOnl
     public static SubmissionGrade FromRun(string student, string submission, NotebookDocument key, string keyPath,
         NotebookDocument? executed, string? processEnd, IReadOnlyList<string> flags)
     {
+        if (executed != null && executed.Cells.Count != key.Cells.Count) executed = null;   // not the key's cells: nothing can be matched
         string notRun = executed == null ? processEnd ?? "the submission did not run" : WhyNotRun(executed, processEnd);
         var tests = new List<TestResult>();
         foreach (var (index, info) in NbgraderCell.All(key, keyPath).Where(c => c.Cell.IsTest))
