@@ -4,6 +4,7 @@ namespace Curriculum.Tests.Assignments;
 /// Each chapter's exercises graded in the real kernel: the key against itself gets full marks, the released version 0 on
 /// every test without a crash, and a plausible wrong answer to each exercise fails the tests written to catch it.
 /// </summary>
+[Collection(GradingCollection.Name)]
 public class ChapterGradingTests
 {
     /// <summary>Per exercise: a wrong solution (the body of the solution region) and the tests that must fail on it.</summary>

@@ -7,6 +7,7 @@ namespace Curriculum.Tests.Assignments;
 /// A whole chapter graded end to end, as a teacher grades it: every cell of the chapter runs in the submission's sandbox
 /// (its data and #r resolve as in the repository), then the exercises are graded.
 /// </summary>
+[Collection(GradingCollection.Name)]
 public class RealChapterGradingTests
 {
     [Fact]
