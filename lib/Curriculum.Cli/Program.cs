@@ -6,11 +6,12 @@ using Curriculum.Cli.Commands;
 // RootCommand, whose name would be the assembly's (Curriculum.Cli: it cannot be `curriculum`, because assembly names
 // are case-insensitive and the library is Curriculum); so help and usage lines say `curriculum`.
 var root = new Command("curriculum", "Pre-training language models from scratch: run the curriculum's notebooks, "
-    + "build the book, train tokenizers, prepare data, pre-train and fine-tune, and benchmark.");
+    + "release and grade them as assignments, build the book, train tokenizers, prepare data, pre-train and fine-tune, and benchmark.");
 root.Options.Add(new HelpOption());
 root.Options.Add(new VersionOption());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(RunNotebookWorkerCommand.Create());
+root.Subcommands.Add(AssignmentCommand.Create());
 root.Subcommands.Add(BookCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());

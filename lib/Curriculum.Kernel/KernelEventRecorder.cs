@@ -11,8 +11,10 @@ namespace Curriculum.Kernel;
 /// console text as streams (consecutive writes merged), displays as display_data (an update
 /// replaces the display it names, as Jupyter stores it), the cell's value as execute_result, and a
 /// failure as an error output with the cell's line where the kernel or the stack trace gives one.
+/// With a limit, a cell's outputs keep at most that many characters (a cell printing megabytes in a loop
+/// must not fill the memory or the notebook), and a note says that the rest was dropped.
 /// </summary>
-sealed class KernelEventRecorder
+sealed class KernelEventRecorder(int? maxOutputChars = null)
 {
     readonly Lock gate = new();
     readonly List<CellOutput> outputs = [];
@@ -20,6 +22,8 @@ sealed class KernelEventRecorder
     readonly List<Diagnostic> errors = [];
     CommandFailed? failed;
     int executionCount;
+    long kept;
+    bool truncated;
 
     public void Start(int count)
     {
@@ -30,6 +34,8 @@ sealed class KernelEventRecorder
             errors.Clear();
             failed = null;
             executionCount = count;
+            kept = 0;
+            truncated = false;
         }
     }
 
@@ -47,12 +53,12 @@ sealed class KernelEventRecorder
                 case StandardOutputValueProduced o: Stream("stdout", o.FormattedValues); break;
                 case StandardErrorValueProduced o: Stream("stderr", o.FormattedValues); break;
                 case DisplayedValueUpdated u when u.ValueId != null && displays.TryGetValue(u.ValueId, out int at):
-                    outputs[at] = new DisplayDataOutput(Bundle(u.FormattedValues));
+                    outputs[at] = new DisplayDataOutput(Limit(Bundle(u.FormattedValues)));
                     break;
-                case ReturnValueProduced r: outputs.Add(new ExecuteResultOutput(executionCount, Bundle(r.FormattedValues))); break;
+                case ReturnValueProduced r: outputs.Add(new ExecuteResultOutput(executionCount, Limit(Bundle(r.FormattedValues)))); break;
                 case DisplayEvent d:
                     if (d.ValueId != null) displays[d.ValueId] = outputs.Count;
-                    outputs.Add(new DisplayDataOutput(Bundle(d.FormattedValues)));
+                    outputs.Add(new DisplayDataOutput(Limit(Bundle(d.FormattedValues))));
                     break;
                 case DiagnosticsProduced p:
                     errors.AddRange(p.Diagnostics.Where(x => x.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
@@ -101,10 +107,32 @@ sealed class KernelEventRecorder
 
     void Stream(string name, IReadOnlyCollection<FormattedValue> values)
     {
-        string text = string.Concat(values.Where(v => v.MimeType == "text/plain").Select(v => v.Value));
+        string text = Keep(string.Concat(values.Where(v => v.MimeType == "text/plain").Select(v => v.Value)));
+        if (text.Length == 0) return;
         if (outputs.Count > 0 && outputs[^1] is StreamOutput last && last.Name == name)
             outputs[^1] = last with { Text = last.Text + text };
         else outputs.Add(new StreamOutput(name, text));
+    }
+
+    /// <summary>The part of <paramref name="text"/> that fits the cell's limit, with the note when it is first reached.</summary>
+    string Keep(string text)
+    {
+        if (maxOutputChars is not { } max || kept + text.Length <= max) { kept += text.Length; return text; }
+        int room = (int)Math.Max(0, max - kept);
+        kept = max;
+        if (truncated) return "";
+        truncated = true;
+        return text[..room] + $"\n[output truncated: the cell wrote more than {max:N0} characters; the rest was not kept]\n";
+    }
+
+    /// <summary>A displayed value whose forms together pass the cell's limit is kept as the note alone.</summary>
+    MimeBundle Limit(MimeBundle bundle)
+    {
+        if (maxOutputChars is not { } max) return bundle;
+        long size = bundle.Values.Sum(v => (long)v.Length);
+        if (kept + size <= max) { kept += size; return bundle; }
+        kept = max;
+        return new MimeBundle { [MimeBundle.PlainText] = $"[output truncated: a displayed value of {size:N0} characters passes the cell's limit of {max:N0}]" };
     }
 
     static MimeBundle Bundle(IReadOnlyCollection<FormattedValue> values)

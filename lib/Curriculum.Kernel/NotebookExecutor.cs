@@ -13,7 +13,8 @@ namespace Curriculum.Kernel;
 /// Interactive C# kernel, and records what the kernel published as the cells' outputs, as Jupyter
 /// would store them: console output as streams, <c>display(x)</c> as display_data with every mime
 /// type the kernel's formatters gave, a trailing expression as execute_result. Stops at the first
-/// failing cell and records the error in the notebook, as papermill does. A cell past the time
+/// failing cell and records the error in the notebook, as papermill does (an autograder may let chosen cells
+/// fail and go on: <see cref="NotebookRunOptions.ContinueAfterFailure"/>). A cell past the time
 /// limit, or interrupted, is abandoned while it still runs: the caller ends the process after
 /// saving (see <see cref="NotebookRunResult.Abandoned"/>).
 /// </summary>
@@ -31,13 +32,13 @@ public static class NotebookExecutor
         // The kernel's first submission compiles and loads its own machinery (seconds): pay that before the
         // first cell, so a cell's time limit and duration measure the cell.
         await session.SubmitAsync("0");
-        var recorder = new KernelEventRecorder();
+        var recorder = new KernelEventRecorder(options.MaxOutputChars);
         using var subscription = session.Events.Subscribe(recorder.Add);
 
         int executionCount = 0;
         (int Cell, int? Line, string Message)? failure = null;
-        bool interrupted = false, abandoned = false;
-        for (int i = 0; i < doc.Cells.Count && failure == null; i++)
+        bool interrupted = false, abandoned = false, stopped = false;
+        for (int i = 0; i < doc.Cells.Count && !stopped; i++)
         {
             var cell = doc.Cells[i];
             if (cell.Kind != CellKind.Code || cell.Source.Trim().Length == 0) continue;
@@ -51,7 +52,8 @@ public static class NotebookExecutor
             {
                 string message = $"cells in '{cell.Language}' cannot be run here: the notebooks run C# (and html) cells";
                 recorder.Add(new ErrorOutput("UnsupportedLanguage", message, [$"cell {number}: {message}"]));
-                failure = (number, null, message);
+                failure ??= (number, null, message);
+                stopped = options.ContinueAfterFailure?.Invoke(cell) != true;
             }
             else
             {
@@ -68,13 +70,18 @@ public static class NotebookExecutor
                             : $"timed out after {options.CellTimeout!.Value.TotalSeconds:0.#} s (--cell-timeout)";
                         recorder.Add(new ErrorOutput(interrupted ? "Interrupted" : "CellTimeout", message, [$"cell {number}: {message}"]));
                         failure = (number, null, message);
+                        stopped = true;
                     }
                     else if (recorder.Failure(number) is { } failed)
-                        failure = failed;
+                    {
+                        failure ??= failed;
+                        stopped = options.ContinueAfterFailure?.Invoke(cell) != true;
+                    }
                 }
             }
             cell.Outputs.AddRange(recorder.Take());
             cell.Metadata["curriculum"] = new JsonObject { ["duration_s"] = Math.Round(cellClock.Elapsed.TotalSeconds, 3) };
+            options.CellFinished?.Invoke(doc, cell);
         }
 
         doc.Metadata["curriculum"] = new JsonObject

@@ -16,6 +16,18 @@ public sealed record NotebookRunOptions
 
     /// <summary>Cancelled on Ctrl-C: the running cell is abandoned and the run ends as interrupted.</summary>
     public CancellationToken Interrupt { get; init; }
+
+    /// <summary>
+    /// Cells whose failure is recorded and the run goes on (an autograder's solution and test cells, each graded on
+    /// its own); null: the run stops at the first failing cell. A cell past its time limit always stops the run.
+    /// </summary>
+    public Func<NotebookCell, bool>? ContinueAfterFailure { get; init; }
+
+    /// <summary>The most characters of output kept per cell; past it a note says how much was dropped (null: all).</summary>
+    public int? MaxOutputChars { get; init; }
+
+    /// <summary>Called with the notebook and the cell after each cell has run, to save progress that a crash of the process must not lose.</summary>
+    public Action<NotebookDocument, NotebookCell>? CellFinished { get; init; }
 }
 
 /// <summary>What a run produced: the executed notebook and, if it stopped, where and why.</summary>

@@ -96,7 +96,8 @@ static class RunCommand
         foreach (var path in runnable)
         {
             var target = Path.Combine(outDir, Path.ChangeExtension(Path.GetFileName(path), ".ipynb"));
-            var outcome = RunNotebookWorkerCommand.RunInChild(path, target, parameterTexts, cellTimeoutSeconds, interrupt);
+            var outcome = RunNotebookWorkerCommand.RunInChild(path, target,
+                new RunNotebookWorkerCommand.WorkerSettings(parameterTexts, cellTimeoutSeconds), interrupt);
             Console.WriteLine(outcome.Summary);
             if (outcome.ExitCode == InterruptRequest.ExitCode) return InterruptRequest.ExitCode;
             if (outcome.ExitCode != 0 && exit == 0) exit = 1;

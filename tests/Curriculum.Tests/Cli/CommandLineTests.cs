@@ -9,7 +9,7 @@ public class CommandLineTests
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("curriculum [command] [options]", r.Stdout);
         Assert.DoesNotContain("Curriculum.Cli", r.Stdout);
-        foreach (var command in new[] { "run", "book", "data", "bench", "tokenizer", "pretrain", "finetune", "eval", "generate" })
+        foreach (var command in new[] { "run", "assignment", "book", "data", "bench", "tokenizer", "pretrain", "finetune", "eval", "generate" })
             Assert.Matches($"(?m)^  {command}\\b", r.Stdout);
         Assert.Contains("curriculum bench engine [options]", ProcessRunner.Curriculum("bench", "engine", "--help").Stdout);
     }

@@ -1,0 +1,61 @@
+namespace Curriculum.Notebooks.Assignments;
+
+/// <summary>
+/// nbgrader's markers, written as C# comments: a line that is exactly <c>// ### BEGIN SOLUTION</c> (after
+/// indentation) opens the reference solution, <c>// ### END SOLUTION</c> closes it; <c>// ### BEGIN HIDDEN TESTS</c>
+/// and <c>// ### END HIDDEN TESTS</c> enclose tests the student never sees. A solution region is a method body (or a
+/// run of statements in one), so the stub that replaces it, a <c>throw</c> statement, compiles whatever the method returns.
+/// </summary>
+public static class SolutionRegions
+{
+    public const string BeginSolution = "// ### BEGIN SOLUTION";
+    public const string EndSolution = "// ### END SOLUTION";
+    public const string BeginHiddenTests = "// ### BEGIN HIDDEN TESTS";
+    public const string EndHiddenTests = "// ### END HIDDEN TESTS";
+
+    /// <summary>The statement that stands in for exercise <paramref name="exercise"/>'s solution in the student version.</summary>
+    public static string Stub(int exercise) => $"throw new NotImplementedException(\"exercise {exercise}\");";
+
+    /// <summary>
+    /// <paramref name="source"/> with every solution region replaced by the stub of <paramref name="exercise"/>, indented
+    /// as its BEGIN line, preceded by a line telling the student where to write.
+    /// </summary>
+    public static string ReplaceSolutions(string source, int exercise, string path, int cell) =>
+        Replace(source, BeginSolution, EndSolution, path, cell,
+            indent => [indent + "// Your code here (replace the line below).", indent + Stub(exercise)]);
+
+    /// <summary><paramref name="source"/> without its hidden-test regions (markers included).</summary>
+    public static string RemoveHiddenTests(string source, string path, int cell) =>
+        Replace(source, BeginHiddenTests, EndHiddenTests, path, cell, _ => []);
+
+    /// <summary>How many lines of <paramref name="source"/> are the marker <paramref name="marker"/>.</summary>
+    public static int Count(string source, string marker) => source.Split('\n').Count(l => l.Trim() == marker);
+
+    static string Replace(string source, string begin, string end, string path, int cell, Func<string, string[]> replacement)
+    {
+        var lines = source.Split('\n');
+        var kept = new List<string>(lines.Length);
+        int? openedAt = null;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i].TrimEnd('\r'), trimmed = line.Trim();
+            if (trimmed == begin)
+            {
+                if (openedAt is { } o)
+                    throw new NotebookFormatException(path, $"cell {cell}, line {i + 1}: '{begin}' inside the region opened at line {o}; expected '{end}' first");
+                openedAt = i + 1;
+                kept.AddRange(replacement(line[..line.IndexOf(begin, StringComparison.Ordinal)]));
+            }
+            else if (trimmed == end)
+            {
+                if (openedAt == null)
+                    throw new NotebookFormatException(path, $"cell {cell}, line {i + 1}: '{end}' without a '{begin}' before it");
+                openedAt = null;
+            }
+            else if (openedAt == null) kept.Add(lines[i]);
+        }
+        if (openedAt is { } open)
+            throw new NotebookFormatException(path, $"cell {cell}, line {open}: '{begin}' is never closed; expected a line '{end}'");
+        return string.Join('\n', kept);
+    }
+}
