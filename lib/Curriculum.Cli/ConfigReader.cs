@@ -24,11 +24,11 @@ sealed class ConfigReader
         if (!System.IO.File.Exists(file)) throw new FileNotFoundException($"{file}: no such config file.");
         try
         {
-            var doc = JsonDocument.Parse(System.IO.File.ReadAllBytes(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            using var doc = Json.StrictJson.ParseDocument(System.IO.File.ReadAllBytes(file), JsonCommentHandling.Skip);
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new ConfigException($"{file}: $: expected a JSON object.");
             return new ConfigReader(file, "$", doc.RootElement.Clone());
         }
-        catch (JsonException e) { throw new ConfigException($"{file}: line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}: invalid JSON: {e.Message}"); }
+        catch (Json.JsonTextException e) { throw new ConfigException($"{file}: {e.Message}."); }
     }
 
     public ConfigException Error(string field, string expected) => new($"{File}: {Path}.{field}: {expected}");

@@ -43,7 +43,7 @@ static class ModelDirectory
         string target = Path.Combine(directory, TokenizerFile);
         if (Path.GetFullPath(tokenizerPath) != Path.GetFullPath(target))
         {
-            string tmp = target + ".tmp";
+            string tmp = target + ".tmp-" + Environment.ProcessId;
             File.Copy(tokenizerPath, tmp, overwrite: true);
             File.Move(tmp, target, overwrite: true);
         }
@@ -77,18 +77,22 @@ static class ModelDirectory
         string config = meta.GetValueOrDefault("config") ?? throw new InvalidDataException($"{weights}: metadata lacks 'config'.");
         GptConfig? gpt = null;
         BertConfig? bert = null;
+        string[] labels;
         try
         {
             if (kind.Key is ModelKind.Gpt or ModelKind.GptClassifier) gpt = JsonSerializer.Deserialize<GptConfig>(config);
             else bert = JsonSerializer.Deserialize<BertConfig>(config);
+            labels = JsonSerializer.Deserialize<string[]>(meta.GetValueOrDefault("labels") ?? "[]") ?? [];
         }
-        catch (JsonException e) { throw new InvalidDataException($"{weights}: metadata 'config' is not a valid model config: {e.Message}"); }
-        var labels = JsonSerializer.Deserialize<string[]>(meta.GetValueOrDefault("labels") ?? "[]") ?? [];
-        int prompt = int.Parse(meta.GetValueOrDefault("prompt_tokens") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        catch (JsonException e) { throw new InvalidDataException($"{weights}: metadata 'config' or 'labels' is not what `curriculum pretrain` writes: {e.Message}"); }
+        if (gpt == null && bert == null) throw new InvalidDataException($"{weights}: metadata 'config' is null; expected the model's sizes as a JSON object.");
+        if (labels.Any(l => l == null)) throw new InvalidDataException($"{weights}: metadata 'labels' holds a null; expected an array of class names.");
+        if (!int.TryParse(meta.GetValueOrDefault("prompt_tokens") ?? "0", System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int prompt))
+            throw new InvalidDataException($"{weights}: metadata 'prompt_tokens' is '{meta["prompt_tokens"]}'; expected a non-negative integer.");
         string tokPath = Path.Combine(dir, TokenizerFile);
         if (!File.Exists(tokPath)) throw new FileNotFoundException($"{tokPath}: no such file; a model folder keeps its tokenizer beside {WeightsFile}.");
-        if (meta.TryGetValue("tokenizer_sha256", out var recorded) && TokenizerFingerprint.Of(tokPath) is var actual && actual != recorded)
-            throw new InvalidDataException($"{tokPath} (sha256 {actual[..12]}…) is not the tokenizer {weights} was trained with (sha256 {recorded[..12]}…); put the model's own tokenizer.json back beside it.");
+        if (meta.TryGetValue("tokenizer_sha256", out var recorded))
+            TokenizerFingerprint.Require(recorded, weights, tokPath, m => new InvalidDataException(m), "put the model's own tokenizer.json back beside it.");
         CleaningOptions? cleaning = null;
         if (meta.TryGetValue("cleaning", out var c))
             try { cleaning = JsonSerializer.Deserialize<CleaningOptions>(c); }

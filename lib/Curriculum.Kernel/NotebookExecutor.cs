@@ -28,6 +28,9 @@ public static class NotebookExecutor
         foreach (var c in codeCells) { c.Outputs.Clear(); c.ExecutionCount = null; }
 
         using var session = new KernelSession();
+        // The kernel's first submission compiles and loads its own machinery (seconds): pay that before the
+        // first cell, so a cell's time limit and duration measure the cell.
+        await session.SubmitAsync("0");
         var recorder = new KernelEventRecorder();
         using var subscription = session.Events.Subscribe(recorder.Add);
 

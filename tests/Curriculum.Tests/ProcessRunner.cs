@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Curriculum.Tests;
 
@@ -29,6 +30,65 @@ static class ProcessRunner
     /// <summary>Runs the <c>curriculum</c> CLI built beside the tests.</summary>
     public static Result Curriculum(params string[] args) =>
         Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "Curriculum.Cli.dll"), .. args]);
+
+    /// <summary>A program started in the background, its output collected as it comes, to be signalled and awaited.</summary>
+    public sealed class Running(Process process) : IDisposable
+    {
+        readonly System.Text.StringBuilder _stdout = new(), _stderr = new();
+
+        public int Id => process.Id;
+
+        /// <summary>What the program has written to stderr so far.</summary>
+        public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+
+        internal void Collect()
+        {
+            process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (_stdout) _stdout.AppendLine(e.Data); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (_stderr) _stderr.AppendLine(e.Data); };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+
+        /// <summary>Sends a POSIX signal (2 SIGINT, 15 SIGTERM), as a terminal's Ctrl-C or a scheduler would.</summary>
+        public void Signal(int signal)
+        {
+            if (kill(process.Id, signal) != 0) throw new InvalidOperationException($"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+
+        public Result WaitForExit(TimeSpan timeout)
+        {
+            if (!process.WaitForExit(timeout))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"process {process.Id} did not finish within {timeout}");
+            }
+            process.WaitForExit();   // drains the asynchronous output
+            lock (_stdout) lock (_stderr) return new Result(process.ExitCode, _stdout.ToString(), _stderr.ToString());
+        }
+
+        public void Dispose()
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            process.Dispose();
+        }
+
+        [DllImport("libc", SetLastError = true)]
+        static extern int kill(int pid, int sig);
+    }
+
+    /// <summary>Starts the <c>curriculum</c> CLI built beside the tests without waiting for it.</summary>
+    public static Running StartCurriculum(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoPaths.Root,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Curriculum.Cli.dll"));
+        foreach (var a in args) info.ArgumentList.Add(a);
+        var running = new Running(Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet"));
+        running.Collect();
+        return running;
+    }
 
     /// <summary>Debian's python3 (where python3-torch, python3-nbformat live), or null.</summary>
     public static string? DebianPython => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : null;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Curriculum.Tensors;
@@ -40,8 +39,8 @@ static class BenchGemmCommand
                 return 2;
             }
             Parallelism.MaxThreads = nThreads;
-            double ms = Measure(t[0] == 't', t[1] == 't', rows, cols, depth, count, nRepeats);
-            double gflops = 2.0 * count * rows * cols * depth / (ms * 1e6);
+            var product = new GemmThroughput(t[0] == 't', t[1] == 't', rows, cols, depth, count);
+            double ms = product.BestMilliseconds(nRepeats), gflops = product.Flops / (ms * 1e6);
             Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["impl"] = "curriculum-" + Gemm.KernelName,
@@ -51,39 +50,5 @@ static class BenchGemmCommand
             return 0;
         });
         return cmd;
-    }
-
-    /// <summary>Best milliseconds per call over the repeats; each repeat lasts about 0.2 s.</summary>
-    static double Measure(bool transA, bool transB, int m, int n, int k, int batch, int repeats)
-    {
-        var rng = new Random(0);
-        float[] Fill(long len)
-        {
-            var x = new float[len];
-            for (long i = 0; i < len; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
-            return x;
-        }
-        int lda = transA ? m : k, ldb = transB ? k : n;
-        var a = Fill((long)batch * m * k);
-        var b = Fill((long)batch * k * n);
-        var c = new float[(long)batch * m * n];
-        void Call()
-        {
-            if (batch == 1) Gemm.Multiply(transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, c, n);
-            else Gemm.MultiplyBatched(batch, transA, transB, m, n, k, 1f, a, lda, m * k, b, ldb, k * n, 0f, c, n, m * n);
-        }
-        Call();
-        var sw = Stopwatch.StartNew();
-        int calls = 0;
-        while (sw.Elapsed.TotalSeconds < 0.05 || calls < 2) { Call(); calls++; }
-        calls = Math.Max(1, (int)(calls * 0.2 / sw.Elapsed.TotalSeconds));
-        double best = double.MaxValue;
-        for (int r = 0; r < repeats; r++)
-        {
-            sw.Restart();
-            for (int i = 0; i < calls; i++) Call();
-            best = Math.Min(best, sw.Elapsed.TotalMilliseconds / calls);
-        }
-        return best;
     }
 }

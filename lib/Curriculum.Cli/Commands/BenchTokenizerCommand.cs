@@ -24,8 +24,10 @@ static class BenchTokenizerCommand
         command.Options.Add(file);
         command.Options.Add(json);
         command.Options.Add(idsOut);
-        command.SetAction(parse =>
+        command.SetAction(parse => CliErrors.Guard(() =>
         {
+            if (parse.GetValue(idsOut) is { } output)
+                OutputLocation.File(output, "--ids-out", [parse.GetValue(file)!], source.Files(parse));
             var tokenizer = source.Load(parse, out string name);
             if (tokenizer == null) return 2;
             string? text = TokenizerSource.ReadText(parse.GetValue(file)!);
@@ -35,7 +37,7 @@ static class BenchTokenizerCommand
             var watch = Stopwatch.StartNew();
             var ids = tokenizer.EncodeToIds(text);
             double seconds = watch.Elapsed.TotalSeconds;
-            if (parse.GetValue(idsOut) is { } path) File.WriteAllText(path, "[" + string.Join(',', ids) + "]");
+            if (parse.GetValue(idsOut) is { } path) Tokenization.AtomicFile.WriteAllText(path, "[" + string.Join(',', ids) + "]");
             double mbPerS = bytes / seconds / 1e6;
             var inv = CultureInfo.InvariantCulture;
             if (parse.GetValue(json))
@@ -43,7 +45,7 @@ static class BenchTokenizerCommand
             else
                 Console.WriteLine(string.Create(inv, $"{name}: {bytes:N0} bytes -> {ids.Count:N0} tokens in {seconds:F3} s = {mbPerS:F2} MB/s"));
             return 0;
-        });
+        }));
         return command;
     }
 }

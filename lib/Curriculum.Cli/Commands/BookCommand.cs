@@ -47,12 +47,14 @@ static class BookCommand
             Console.Error.WriteLine("warning: figures will be static snapshots, not interactive: " + PlotlyJs.InstallHint);
         try
         {
+            string folder = OutputLocation.Folder(output, "--out", [input]);   // the folder is replaced as a whole
+            Training.StaleTempFiles.Remove(Path.GetDirectoryName(folder)!);       // a killed build's staging folder lies beside it
             var book = BookBuilder.Build(input, output, plotly, title);
             double total = book.Chapters.Sum(c => c.DurationSeconds ?? 0);
             Console.WriteLine($"book: {book.Chapters.Count} chapters, {book.Figures} figures, {BookChapter.FormatDuration(total)} of notebook run time -> {book.IndexPath}");
             return 0;
         }
-        catch (Exception e) when (e is NotebookFormatException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is NotebookFormatException or UsageException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine("error: " + e.Message);
             return 2;

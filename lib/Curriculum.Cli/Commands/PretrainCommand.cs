@@ -22,15 +22,16 @@ static class PretrainCommand
     {
         var config = new Option<string>("--config", "-c") { Description = "The run description (see samples/run.json and samples/README.md).", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in the run's checkpoint folder (same config)." };
+        var allowChanges = new Option<bool>("--allow-changes") { Description = "With --resume: continue although the LR schedule or step count differ from the checkpoint's run (a branch); each change is printed." };
         var from = new Option<string?>("--from") { Description = "Start from a saved model folder instead of random weights (continued, domain-adaptive pre-training)." };
         var cmd = new Command("pretrain", "Pre-train a GPT or BERT from scratch (or continue one) on token shards, as run.json describes.\n"
             + "Steps: tokenizer train -> data prepare --tokenizer -> pretrain -> finetune / eval / generate. Example: curriculum pretrain --config samples/run.json");
-        foreach (var o in new Option[] { config, resume, from }) cmd.Options.Add(o);
-        cmd.SetAction(p => CliErrors.Guard(() => Run(p.GetValue(config)!, p.GetValue(resume), p.GetValue(from))));
+        foreach (var o in new Option[] { config, resume, allowChanges, from }) cmd.Options.Add(o);
+        cmd.SetAction(p => CliErrors.Guard(() => Run(p.GetValue(config)!, p.GetValue(resume), p.GetValue(allowChanges), p.GetValue(from))));
         return cmd;
     }
 
-    static int Run(string configPath, bool resume, string? fromPath)
+    static int Run(string configPath, bool resume, bool allowChanges, string? fromPath)
     {
         var saved = fromPath != null ? ModelDirectory.Load(fromPath) : null;
         var cfg = RunConfig.Load(configPath);
@@ -45,6 +46,9 @@ static class PretrainCommand
                 throw new UsageException($"--from {fromPath}: the model's tokenizer {saved.TokenizerPath} is not the run's {cfg.Tokenizer} ($.tokenizer in {configPath}); continue with the model's own tokenizer.");
             cfg = cfg with { Gpt = saved.Gpt, Bert = saved.Bert, SeqLen = Math.Min(cfg.SeqLen, saved.MaxPositions) };
         }
+        OutputLocation.File(Path.Combine(OutputLocation.Folder(cfg.Out, $"{cfg.File}: $.out"), ModelDirectory.WeightsFile), $"{cfg.File}: $.out",
+            saved != null ? [Path.Combine(saved.Directory, ModelDirectory.WeightsFile)] : []);   // --from a folder is not --out that folder
+        OutputLocation.Folder(cfg.CheckpointDir, $"{cfg.File}: $.checkpoint.dir");
         var tokenizer = Tokenization.TokenizerJson.Load(cfg.Tokenizer);
         int vocabSize = cfg.Gpt?.VocabSize ?? cfg.Bert!.VocabSize;
         var streams = cfg.Sources.Select((s, i) => ShardStreams.Read(s.Shards, vocabSize, cfg.Tokenizer, $"{cfg.File}: $.data.sources[{i}].shards")).ToList();
@@ -97,7 +101,6 @@ static class PretrainCommand
         }
 
         var optimizer = new AdamW(model.Parameters(), (float)cfg.Lr, (float)cfg.Beta1, (float)cfg.Beta2, 1e-8f, (float)cfg.WeightDecay);
-        Directory.CreateDirectory(cfg.Out);
         var store = new CheckpointStore(cfg.CheckpointDir, cfg.KeepCheckpoints);
         if (!resume && store.List().Count > 0)
             throw new UsageException($"{cfg.CheckpointDir} already holds checkpoints; pass --resume to continue that run, or set $.checkpoint.dir / $.out to a new folder.");
@@ -107,6 +110,7 @@ static class PretrainCommand
             AccumulationSteps = cfg.Accumulation,
             MaxGradNorm = cfg.MaxGradNorm,
             Seed = cfg.Seed,
+            DropoutGenerator = init,   // the models' dropout draws from it; re-seeded from (seed, step) so a resume draws the same masks
             MetricsPath = Path.Combine(cfg.Out, "metrics.jsonl"),
             LogEvery = 1,
             EvalEvery = cfg.EvalEvery,
@@ -122,16 +126,21 @@ static class PretrainCommand
         if (resume)
         {
             var loaded = trainer.ResumeFromLatest();
+            if (loaded != null) ResumeChanges.Check(loaded, cfg, allowChanges);
             Console.Error.WriteLine(loaded == null ? $"no checkpoint in {cfg.CheckpointDir}; starting at step 0" : $"resumed from {loaded.Path} at step {trainer.Step}");
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
         double lastLoss = double.NaN;
         trainer.StepCompleted += m => lastLoss = m.Loss;
-        try { trainer.Run(); }
-        catch (TrainingDivergedException e)
+        using (var interrupt = new InterruptRequest("finishing the current step, then saving a checkpoint"))
         {
-            Console.Error.WriteLine($"failed: {e.Message}");
-            return 1;
+            try { trainer.Run(stop: interrupt.Token); }
+            catch (TrainingDivergedException e)
+            {
+                Console.Error.WriteLine($"failed: {e.Message}");
+                return 1;
+            }
+            if (interrupt.Requested && trainer.Step < cfg.Steps) return Interrupted(trainer, store, $"--config {configPath}{(fromPath != null ? $" --from {fromPath}" : "")}");
         }
         if (store.List().LastOrDefault().Step != trainer.Step) trainer.SaveCheckpoint();
         ModelDirectory.Save(cfg.Out, cfg.Gpt != null ? ModelKind.Gpt : ModelKind.Bert, (object?)cfg.Gpt ?? cfg.Bert!, model.StateDict(), cfg.Tokenizer,
@@ -145,6 +154,22 @@ static class PretrainCommand
         Console.WriteLine($"pretrain: {trainer.Step} steps, {trainer.Tokens:N0} tokens in {ProgressReport.Duration(clock.Elapsed.TotalSeconds)}; last training loss {lastLoss:F4}{evalText}; "
             + $"model saved to {cfg.Out} ({ModelDirectory.WeightsFile}, {ModelDirectory.TokenizerFile}), checkpoints in {cfg.CheckpointDir}, metrics in {options.MetricsPath}; {PeakMemory.Describe()}");
         return 0;
+    }
+
+    // Stopped by Ctrl-C or SIGTERM between two steps: the run so far is saved as a checkpoint (atomically), the model
+    // folder is left for the finished run to write.
+    static int Interrupted(Trainer<LmBatch> trainer, CheckpointStore store, string arguments)
+    {
+        var latest = store.List().LastOrDefault();
+        if (trainer.Step == 0)
+        {
+            Console.Error.WriteLine("interrupted before the first step; nothing to save.");
+            return InterruptRequest.ExitCode;
+        }
+        string path = latest.Step == trainer.Step ? latest.Path : trainer.SaveCheckpoint();
+        Console.Error.WriteLine($"interrupted at step {trainer.Step} of {trainer.Options.TotalSteps}; checkpoint saved to {path}.{Environment.NewLine}"
+            + $"continue with: curriculum pretrain {arguments} --resume");
+        return InterruptRequest.ExitCode;
     }
 
     /// <summary>Mean loss over consecutive windows of the held-out stream (at most 64), in eval mode without a graph.</summary>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Curriculum.Kernel;
 using Curriculum.Notebooks;
 
@@ -40,7 +39,7 @@ static class RunCommand
         {
             int exit = CliErrors.Guard(() => Run(parse.GetValue(paths)!, parse.GetValue(outDir)!, parse.GetValue(parameters) ?? [],
                 parse.GetValue(cellTimeout), parse.GetValue(book)));
-            if (exit is 2 or 130 || parse.GetValue(book) is not { } bookDir) return exit;
+            if (exit is 2 or InterruptRequest.ExitCode || parse.GetValue(book) is not { } bookDir) return exit;
             return Math.Max(exit, BookCommand.Run(parse.GetValue(outDir)!, bookDir, null, BookBuilder.DefaultTitle));
         });
         return command;
@@ -93,46 +92,15 @@ static class RunCommand
         }
         if (exit == 2 && parameters.Count > 0) return 2;
 
-        using var interrupt = new InterruptSignal();
+        using var interrupt = new InterruptRequest("saving what the running notebook has done so far");
         foreach (var path in runnable)
         {
             var target = Path.Combine(outDir, Path.ChangeExtension(Path.GetFileName(path), ".ipynb"));
             var outcome = RunNotebookWorkerCommand.RunInChild(path, target, parameterTexts, cellTimeoutSeconds, interrupt);
             Console.WriteLine(outcome.Summary);
-            if (outcome.ExitCode == 130) return 130;
+            if (outcome.ExitCode == InterruptRequest.ExitCode) return InterruptRequest.ExitCode;
             if (outcome.ExitCode != 0 && exit == 0) exit = 1;
         }
         return exit;
-    }
-}
-
-/// <summary>
-/// Ctrl-C and SIGTERM for a command that waits on child processes: the first one is noted (the children
-/// get it too, from the terminal, or are sent it) and the command winds down; a second one ends it at once.
-/// </summary>
-sealed class InterruptSignal : IDisposable
-{
-    readonly CancellationTokenSource source = new();
-    readonly PosixSignalRegistration[] registrations;
-
-    public InterruptSignal()
-    {
-        registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle)];
-    }
-
-    public CancellationToken Token => source.Token;
-
-    void Handle(PosixSignalContext context)
-    {
-        if (source.IsCancellationRequested) return;   // the second: the default action ends the process
-        context.Cancel = true;
-        Console.Error.WriteLine("interrupted: saving what ran so far (press Ctrl-C again to stop at once)");
-        source.Cancel();
-    }
-
-    public void Dispose()
-    {
-        foreach (var r in registrations) r.Dispose();
-        source.Dispose();
     }
 }

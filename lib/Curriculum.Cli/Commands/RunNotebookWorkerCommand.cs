@@ -38,16 +38,7 @@ static class RunNotebookWorkerCommand
     static int Run(string path, string executedPath, string[] parameterTexts, double? cellTimeoutSeconds)
     {
         var stderr = new StreamWriter(Console.OpenStandardError()) { AutoFlush = true };   // the kernel captures Console.Error
-        using var interrupt = new CancellationTokenSource();
-        int signals = 0;
-        void OnSignal(PosixSignalContext context)
-        {
-            if (Interlocked.Increment(ref signals) > 1) return;   // a second signal: the default action ends the process
-            context.Cancel = true;
-            interrupt.Cancel();
-        }
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var interrupt = new InterruptRequest(null);
 
         NotebookRunResult result;
         try
@@ -68,7 +59,7 @@ static class RunNotebookWorkerCommand
             return Finish(executedPath, new ResultLine($"ERROR {path}: {e.Message}", 2));
         }
         result.Executed.Save(executedPath);
-        int code = result.Interrupted ? 130 : result.Passed ? 0 : 1;
+        int code = result.Interrupted ? InterruptRequest.ExitCode : result.Passed ? 0 : 1;
         code = Finish(executedPath, new ResultLine(result.Summary, code));
         // A cell abandoned at its limit may still be running on another thread: leaving the process ends it.
         if (result.Abandoned) Environment.Exit(code);
@@ -82,7 +73,7 @@ static class RunNotebookWorkerCommand
     }
 
     /// <summary>Runs one notebook in a child process and moves its executed copy to <paramref name="target"/>.</summary>
-    internal static Outcome RunInChild(string path, string target, string[] parameterTexts, double? cellTimeoutSeconds, InterruptSignal interrupt)
+    internal static Outcome RunInChild(string path, string target, string[] parameterTexts, double? cellTimeoutSeconds, InterruptRequest interrupt)
     {
         string staging = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(target))!, $".{Path.GetFileName(target)}.{Environment.ProcessId}.running");
         string resultFile = staging + ".result.json";

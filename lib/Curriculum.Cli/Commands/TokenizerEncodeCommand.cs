@@ -17,8 +17,10 @@ static class TokenizerEncodeCommand
         command.Options.Add(file);
         command.Options.Add(idsOut);
         command.Options.Add(addSpecial);
-        command.SetAction(parse =>
+        command.SetAction(parse => CliErrors.Guard(() =>
         {
+            if (parse.GetValue(idsOut) is { } output)
+                OutputLocation.File(output, "--ids-out", [parse.GetValue(file)!], source.Files(parse));
             var tokenizer = source.Load(parse, out _);
             if (tokenizer == null) return 2;
             string? text = TokenizerSource.ReadText(parse.GetValue(file)!);
@@ -31,12 +33,12 @@ static class TokenizerEncodeCommand
             sb.Append(']');
             if (parse.GetValue(idsOut) is { } path)
             {
-                File.WriteAllText(path, sb.ToString());
+                Tokenization.AtomicFile.WriteAllText(path, sb.ToString());
                 Console.Error.WriteLine($"{ids.Count} tokens -> {path}");
             }
             else Console.WriteLine(sb.ToString());
             return 0;
-        });
+        }));
         return command;
     }
 }

@@ -41,6 +41,9 @@ sealed class TokenizerSource
         }
     }
 
+    /// <summary>The files these options name (to keep an output from overwriting one of them).</summary>
+    public IEnumerable<string> Files(ParseResult parse) => new[] { parse.GetValue(Tiktoken), parse.GetValue(Tokenizer) }.OfType<string>();
+
     /// <summary>Reads a UTF-8 text file, reporting replaced invalid sequences on stderr; null (and a message) if unreadable.</summary>
     public static string? ReadText(string path)
     {

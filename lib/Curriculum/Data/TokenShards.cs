@@ -1,3 +1,4 @@
+using Curriculum.Json;
 using System.Buffers.Binary;
 using System.Text.Json;
 
@@ -81,8 +82,17 @@ public static class TokenShards
     {
         var path = Path.Combine(directory, IndexFile);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no shard index (an incomplete or missing prepare run)", path);
-        try { return JsonSerializer.Deserialize<TokenShardIndex>(File.ReadAllText(path)) ?? throw new DataFormatException(path, 1, "empty index"); }
-        catch (JsonException e) { throw new DataFormatException(path, (e.LineNumber ?? 0) + 1, $"not a shard index ({e.Message})"); }
+        TokenShardIndex? index;
+        try
+        {
+            using var doc = StrictJson.ParseDocument(File.ReadAllBytes(path));
+            index = doc.RootElement.Deserialize<TokenShardIndex>();
+        }
+        catch (JsonTextException e) { throw new DataFormatException(path, e.Line, $"not a shard index: {e.Message}"); }
+        catch (JsonException e) { throw new DataFormatException(path, 1, $"not a shard index: {e.Path}: {e.Message.Split(" Path:")[0]}"); }
+        if (index?.Shards == null || index.ShardTokens == null || index.Shards.Length != index.ShardTokens.Length || index.Shards.Any(s => s == null))
+            throw new DataFormatException(path, 1, "not a shard index: expected {\"Shards\": [file names], \"ShardTokens\": [one count per shard], ...} as `curriculum data prepare` writes it");
+        return index;
     }
 
     /// <summary>Streams the token ids of all shards in order, <paramref name="chunk"/> at a time.</summary>

@@ -18,7 +18,12 @@ public sealed record BenchmarkEncoderConfig(int Vocab, int Context, int Dim, int
         _ => throw new ArgumentException($"Unknown config '{name}': expected tiny, small or base."),
     };
 
-    /// <summary>Training FLOPs per step: 6·params·tokens + 12·layers·batch·T²·d (forward and backward).</summary>
+    /// <summary>
+    /// Training FLOPs per step, forward and backward, as tools/reference/torch_train_step.py counts them:
+    /// 6·N·B·T + 12·L·B·T²·d. A product (m x k)(k x n) costs 2mkn forward and 4mkn backward, so a weight used once per
+    /// token costs 6 FLOPs per token; attention's Q Kᵀ and P V cost 2·B·T²·d each forward, 12·B·T²·d per layer in all.
+    /// N counts every parameter, also the 1-2% in no product (position embeddings, biases, LayerNorms).
+    /// </summary>
     public double TrainFlopsPerStep(long parameters) => 6.0 * parameters * Batch * Context + 12.0 * Layers * Batch * Context * Context * Dim;
 }
 

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Curriculum.Json;
 
 namespace Curriculum.Notebooks;
 
@@ -68,12 +68,12 @@ public static class DibFormat
         if (json.Length == 0) return;
         try
         {
-            if (JsonNode.Parse(json) is JsonObject meta && meta["kernelInfo"] is JsonObject kernelInfo)
+            if (StrictJson.ParseNode(json) is JsonObject meta && meta["kernelInfo"] is JsonObject kernelInfo)
                 doc.Metadata["polyglot_notebook"] = new JsonObject { ["kernelInfo"] = kernelInfo.DeepClone() };
         }
-        catch (JsonException e)
+        catch (JsonTextException e)
         {
-            throw new NotebookFormatException(path, $"#!meta section at line {line}: not valid JSON (line {e.LineNumber + 1} of the section)", e);
+            throw new NotebookFormatException(path, $"#!meta section at line {line}, its {e.Message}", e);
         }
     }
 }

@@ -2,38 +2,73 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Curriculum.Json;
 
 namespace Curriculum.Notebooks;
 
-/// <summary>Reads and writes Jupyter's nbformat 4 JSON (https://nbformat.readthedocs.io).</summary>
+/// <summary>
+/// Reads and writes Jupyter's nbformat 4 JSON (https://nbformat.readthedocs.io). A damaged file is a
+/// <see cref="NotebookFormatException"/> naming the place: the line and column of a JSON error or of a key written
+/// twice, the cell and output, or the JSON path of a field of the wrong type.
+/// </summary>
 public static class IpynbFormat
 {
     public static NotebookDocument Parse(string json, string path)
     {
         JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
-        }
-        catch (JsonException e)
-        {
-            throw new NotebookFormatException(path,
-                $"not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {FirstSentence(e.Message)}", e);
-        }
+        try { root = StrictJson.ParseNode(json); }
+        catch (JsonTextException e) { throw new NotebookFormatException(path, e.Message, e); }
         if (root is not JsonObject nb) throw new NotebookFormatException(path, "expected a JSON object at the top level");
-        if (nb["nbformat"] is not JsonValue major || major.GetValueKind() != JsonValueKind.Number || major.GetValue<int>() != 4)
-            throw new NotebookFormatException(path, "field 'nbformat': expected 4 (only nbformat 4 notebooks are supported)");
+        if (Integer(nb["nbformat"]) != 4)
+            throw new NotebookFormatException(path, $"field 'nbformat': expected 4 (only nbformat 4 notebooks are supported), found {Describe(nb["nbformat"])}");
+        int minor = 0;
+        if (nb["nbformat_minor"] is { } m)
+            minor = Integer(m) is int n && n >= 0 ? n : throw new NotebookFormatException(path, $"field 'nbformat_minor': expected a non-negative integer, found {Describe(m)}");
         var doc = new NotebookDocument
         {
-            FormatMinor = nb["nbformat_minor"] is JsonValue minor && minor.GetValueKind() == JsonValueKind.Number ? minor.GetValue<int>() : 0,
-            Metadata = nb["metadata"] as JsonObject ?? new JsonObject(),
+            FormatMinor = minor,
+            Metadata = nb["metadata"] switch
+            {
+                null => new JsonObject(),
+                JsonObject o => o,
+                var other => throw new NotebookFormatException(path, $"field 'metadata': expected an object, found {Describe(other)}"),
+            },
         };
         doc.Metadata.Parent?.AsObject().Remove("metadata");
         if (nb["cells"] is not JsonArray cells) throw new NotebookFormatException(path, "field 'cells': expected an array");
-        string defaultLanguage = doc.Metadata["polyglot_notebook"]?["kernelInfo"]?["defaultKernelName"]?.GetValue<string>() ?? "csharp";
+        string defaultLanguage = OptionalString(doc.Metadata, path, "metadata", "polyglot_notebook", "kernelInfo", "defaultKernelName") ?? "csharp";
         for (int i = 0; i < cells.Count; i++)
             doc.Cells.Add(ParseCell(cells[i], i + 1, path, defaultLanguage));
         return doc;
+    }
+
+    // An integer that fits an int, or null (a string, a fraction, 1e400, 2147483648).
+    static int? Integer(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out int i) ? i : null;
+
+    static string Describe(JsonNode? node) => node switch
+    {
+        null => "nothing",
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => "a string",
+        JsonValue v => v.ToJsonString(),
+        JsonArray => "an array",
+        _ => "an object",
+    };
+
+    /// <summary>The string at <paramref name="keys"/> below <paramref name="o"/>, or null where a key is absent; a node of another type is an error.</summary>
+    static string? OptionalString(JsonObject o, string path, string where, params string[] keys)
+    {
+        JsonNode? node = o;
+        for (int i = 0; i < keys.Length; i++)
+        {
+            where += "." + keys[i];
+            node = ((JsonObject)node!)[keys[i]];
+            if (node == null) return null;
+            bool last = i == keys.Length - 1;
+            if (last ? node is not JsonValue s || s.GetValueKind() != JsonValueKind.String : node is not JsonObject)
+                throw new NotebookFormatException(path, $"field '{where}': expected {(last ? "a string" : "an object")}, found {Describe(node)}");
+        }
+        return node!.GetValue<string>();
     }
 
     static NotebookCell ParseCell(JsonNode? node, int number, string path, string defaultLanguage)
@@ -48,10 +83,17 @@ public static class IpynbFormat
             var other => throw new NotebookFormatException(path,
                 $"{where}: field 'cell_type': expected \"code\", \"markdown\" or \"raw\", found {other ?? "nothing"}"),
         };
-        var metadata = c["metadata"] as JsonObject ?? new JsonObject();
+        var metadata = c["metadata"] switch
+        {
+            null => new JsonObject(),
+            JsonObject o => o,
+            var other => throw new NotebookFormatException(path, $"{where}: field 'metadata': expected an object, found {Describe(other)}"),
+        };
         c.Remove("metadata");
-        string language = metadata["polyglot_notebook"]?["kernelName"]?.GetValue<string>()
-            ?? metadata["dotnet_interactive"]?["language"]?.GetValue<string>() ?? defaultLanguage;
+        if (metadata["tags"] is { } tags && (tags is not JsonArray list || list.Any(t => t is not JsonValue v || v.GetValueKind() != JsonValueKind.String)))
+            throw new NotebookFormatException(path, $"{where}: field 'metadata.tags': expected an array of strings, found {tags.ToJsonString()}");
+        string language = OptionalString(metadata, path, $"{where}: metadata", "polyglot_notebook", "kernelName")
+            ?? OptionalString(metadata, path, $"{where}: metadata", "dotnet_interactive", "language") ?? defaultLanguage;
         var cell = new NotebookCell(kind, ReadMultiline(c["source"], path, $"{where}: field 'source'"), language)
         {
             Id = (c["id"] as JsonValue)?.ToString(),
@@ -59,7 +101,8 @@ public static class IpynbFormat
         };
         if (kind == CellKind.Code)
         {
-            if (c["execution_count"] is JsonValue ec && ec.GetValueKind() == JsonValueKind.Number) cell.ExecutionCount = ec.GetValue<int>();
+            if (c["execution_count"] is { } ec)   // null before the cell has run
+                cell.ExecutionCount = Integer(ec) ?? throw new NotebookFormatException(path, $"{where}: field 'execution_count': expected an integer or null, found {Describe(ec)}");
             if (c["outputs"] is JsonArray outs)
                 for (int i = 0; i < outs.Count; i++) cell.Outputs.Add(ParseOutput(outs[i], path, $"{where}, output {i + 1}"));
         }
@@ -75,7 +118,7 @@ public static class IpynbFormat
             "stream" => new StreamOutput((o["name"] as JsonValue)?.ToString() ?? "stdout", ReadMultiline(o["text"], path, $"{where}: field 'text'")),
             "display_data" => new DisplayDataOutput(ReadBundle(o["data"], path, where)),
             "execute_result" => new ExecuteResultOutput(
-                o["execution_count"] is JsonValue n && n.GetValueKind() == JsonValueKind.Number ? n.GetValue<int>() : 0,
+                o["execution_count"] is { } n ? Integer(n) ?? throw new NotebookFormatException(path, $"{where}: field 'execution_count': expected an integer or null, found {Describe(n)}") : 0,
                 ReadBundle(o["data"], path, where)),
             "error" => new ErrorOutput((o["ename"] as JsonValue)?.ToString() ?? "", (o["evalue"] as JsonValue)?.ToString() ?? "",
                 (o["traceback"] as JsonArray)?.Select(t => t?.ToString() ?? "").ToList() ?? new List<string>()),
@@ -184,10 +227,4 @@ public static class IpynbFormat
 
     /// <summary>A cell id as nbformat 4.5 allows: 1-64 characters of [a-zA-Z0-9-_].</summary>
     public static string NewCellId() => Guid.NewGuid().ToString("N")[..12];
-
-    static string FirstSentence(string message)
-    {
-        int i = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return i > 0 ? message[..i] : message;
-    }
 }

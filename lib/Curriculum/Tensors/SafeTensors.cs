@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Curriculum.Json;
 
 namespace Curriculum.Tensors;
 
@@ -95,8 +96,8 @@ public static class SafeTensors
             throw new InvalidDataException($"{path}: header length {n} at offset 0 exceeds the {bytes.Length - 8} bytes after it (truncated file or not safetensors).");
         int dataStart = 8 + (int)n;
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(bytes.AsMemory(8, (int)n)); }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: header is not valid JSON (byte {8 + (e.BytePositionInLine ?? 0)}, line {e.LineNumber}): {e.Message}", e); }
+        try { doc = StrictJson.ParseDocument(bytes.AsMemory(8, (int)n)); }
+        catch (JsonTextException e) { throw new InvalidDataException($"{path}: header is not valid JSON (it starts at file byte 8): {e.Message}", e); }
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{path}: header must be a JSON object.");
@@ -133,7 +134,13 @@ public static class SafeTensors
                 {
                     var d = new int[numel];
                     if (dtype == "I32") MemoryMarshal.Cast<byte, int>(src).CopyTo(d);
-                    else { var s64 = MemoryMarshal.Cast<byte, long>(src); for (int i = 0; i < d.Length; i++) d[i] = checked((int)s64[i]); }
+                    else
+                    {
+                        var s64 = MemoryMarshal.Cast<byte, long>(src);
+                        for (int i = 0; i < d.Length; i++)
+                            d[i] = s64[i] is >= int.MinValue and <= int.MaxValue ? (int)s64[i]
+                                : throw new InvalidDataException($"{path}: tensor '{p.Name}' element {i} is {s64[i]}, outside the int32 range it is converted to.");
+                    }
                     ints[p.Name] = new IntTensor(d, shape);
                 }
             }
@@ -161,8 +168,11 @@ public static class SafeTensors
             if (e.ValueKind != JsonValueKind.Number || !e.TryGetInt32(out shape[k]) || shape[k] < 0) throw new InvalidDataException($"{Where("shape")}: {sh.GetRawText()} is not a list of sizes.");
             k++;
         }
-        if (!off[0].TryGetInt64(out long b) || !off[1].TryGetInt64(out long e2) || b < 0 || e2 < b)
+        if (off[0].ValueKind != JsonValueKind.Number || off[1].ValueKind != JsonValueKind.Number
+            || !off[0].TryGetInt64(out long b) || !off[1].TryGetInt64(out long e2) || b < 0 || e2 < b)
             throw new InvalidDataException($"{Where("data_offsets")}: {off.GetRawText()} is not a valid [begin, end].");
+        try { checked { long n = 1; foreach (int s in shape) n *= s * 8L; } }   // sizes whose byte count a long cannot hold
+        catch (OverflowException) { throw new InvalidDataException($"{Where("shape")}: {sh.GetRawText()} has more elements than any file can hold."); }
         return (dt.GetString()!, shape, b, e2);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Curriculum.Json;
 
 namespace Curriculum.Tokenization;
 
@@ -21,11 +22,8 @@ public static class TokenizerJson
         try { bytes = File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new FormatException($"{path}: cannot read: {e.Message}", e); }
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowTrailingCommas = false }); }
-        catch (JsonException e)
-        {
-            throw new FormatException($"{path}: line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}: invalid JSON: {e.Message}", e);
-        }
+        try { doc = StrictJson.ParseDocument(bytes); }
+        catch (JsonTextException e) { throw new FormatException($"{path}: {e.Message}", e); }
         using (doc)
         {
             var root = new Reader(path, doc.RootElement, "$");

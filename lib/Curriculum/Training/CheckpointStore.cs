@@ -16,7 +16,7 @@ public sealed class CheckpointStore
     public string Directory { get; }
     public int KeepLast { get; }
 
-    /// <param name="directory">Created if absent; leftover temporary files of an interrupted save are removed.</param>
+    /// <param name="directory">Created if absent; leftover temporary files of an interrupted save (by a process no longer running) are removed.</param>
     /// <param name="keepLast">How many of the newest checkpoints to keep (older ones are deleted after each save).</param>
     /// <param name="openWrite">Opens a file for writing; the default creates it. A stream that throws (a full disk) can be injected.</param>
     public CheckpointStore(string directory, int keepLast = 3, Func<string, Stream>? openWrite = null)
@@ -26,7 +26,7 @@ public sealed class CheckpointStore
         KeepLast = keepLast;
         _openWrite = openWrite ?? (p => new FileStream(p, FileMode.CreateNew, FileAccess.Write, FileShare.None));
         System.IO.Directory.CreateDirectory(Directory);
-        foreach (var stale in System.IO.Directory.EnumerateFiles(Directory, "." + Prefix + "*" + TempMarker + "*")) File.Delete(stale);
+        StaleTempFiles.Remove(Directory);
     }
 
     public string PathFor(long step) => Path.Combine(Directory, $"{Prefix}{step:D8}{Extension}");

@@ -8,6 +8,9 @@ namespace Curriculum.Training;
 /// <c>inPlace</c> is false, for logs):
 /// <c>step 120/1000 (12.0%)  loss 3.2104  lr 6.00e-04  |g| 0.812  25.3k tok/s  ETA 1m28s</c>.
 /// ETA = steps left × wall seconds per step so far in this run (evaluations and checkpoints included).
+/// With <c>everySeconds</c>, a line is written only when that long has passed since the run started or since the last
+/// line (a log, a notebook's output: a long run says how far it is every so often, a short one stays quiet), and the
+/// last step's line only when an earlier one was written; evaluations follow the same cadence.
 /// </summary>
 public sealed class ProgressLine : ITrainingReporter
 {
@@ -15,17 +18,22 @@ public sealed class ProgressLine : ITrainingReporter
     readonly bool _inPlace;
     readonly int _every;
     readonly Func<double> _clock;
+    readonly double _everySeconds;
     long _startStep, _endStep;
-    double _startTime;
+    double _startTime, _lastLineTime;
+    bool _wroteLine;
     int _lastWidth;
 
     /// <param name="output">Where to write, e.g. <c>Console.Error</c>.</param>
     /// <param name="every">Report every this many steps.</param>
     /// <param name="inPlace">Rewrite one line with '\r' (a terminal) or write a line per report.</param>
     /// <param name="clock">Seconds from any origin; the default is a stopwatch.</param>
-    public ProgressLine(TextWriter output, int every = 1, bool inPlace = true, Func<double>? clock = null)
+    /// <param name="everySeconds">Write at most one line per this many seconds (0: every report).</param>
+    public ProgressLine(TextWriter output, int every = 1, bool inPlace = true, Func<double>? clock = null, double everySeconds = 0)
     {
         if (every < 1) throw new ArgumentOutOfRangeException(nameof(every), every, "ProgressLine: every must be at least 1.");
+        if (!(everySeconds >= 0)) throw new ArgumentOutOfRangeException(nameof(everySeconds), everySeconds, "ProgressLine: everySeconds must be at least 0.");
+        _everySeconds = everySeconds;
         _out = output;
         _every = every;
         _inPlace = inPlace;
@@ -35,13 +43,17 @@ public sealed class ProgressLine : ITrainingReporter
     public void Started(long startStep, long endStep)
     {
         (_startStep, _endStep) = (startStep, endStep);
-        _startTime = _clock();
+        _startTime = _lastLineTime = _clock();
+        _wroteLine = false;
     }
 
     public void StepCompleted(StepMetrics m)
     {
         if (m.Step % _every != 0 && m.Step != _endStep) return;
-        double elapsed = _clock() - _startTime;
+        double now = _clock(), elapsed = now - _startTime;
+        bool due = now - _lastLineTime >= _everySeconds || (m.Step == _endStep && _wroteLine);
+        if (!due) return;
+        (_lastLineTime, _wroteLine) = (now, true);
         long done = m.Step - _startStep;
         double eta = done > 0 ? (_endStep - m.Step) * elapsed / done : double.NaN;
         Write(Format(m, _endStep, eta));
@@ -55,6 +67,9 @@ public sealed class ProgressLine : ITrainingReporter
 
     public void Evaluated(EvalMetrics e)
     {
+        double now = _clock();
+        if (now - _lastLineTime < _everySeconds) return;   // evaluations keep the same cadence; incidents are always written
+        _lastLineTime = now;
         EndLine();
         var parts = new List<string>();
         foreach (var (k, v) in e.Values) parts.Add($"{k} {v.ToString("F4", CultureInfo.InvariantCulture)}");

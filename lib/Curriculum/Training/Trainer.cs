@@ -111,14 +111,18 @@ public sealed class Trainer<TBatch> : IDisposable where TBatch : ITokenBatch
         }
     }
 
-    /// <summary>Trains until <see cref="Step"/> reaches <paramref name="untilStep"/> (default: <see cref="TrainerOptions.TotalSteps"/>).</summary>
-    public void Run(long? untilStep = null)
+    /// <summary>
+    /// Trains until <see cref="Step"/> reaches <paramref name="untilStep"/> (default: <see cref="TrainerOptions.TotalSteps"/>)
+    /// or <paramref name="stop"/> is cancelled: it is checked between steps, so the step in progress finishes and the
+    /// run stops where a checkpoint can be taken (Ctrl-C in <c>curriculum pretrain</c>).
+    /// </summary>
+    public void Run(long? untilStep = null, CancellationToken stop = default)
     {
         long end = untilStep ?? Options.TotalSteps;
         OpenLog();
         if (Options.Spikes?.Policy == SpikePolicy.Rollback && !HasRollbackPoint()) KeepCheckpoint();
         foreach (var r in Reporters) r.Started(Step, end);
-        while (Step < end) TrainStep();
+        while (Step < end && !stop.IsCancellationRequested) TrainStep();
         _log?.Dispose();
         _log = null;
         foreach (var r in Reporters) r.Finished(Step);
@@ -303,7 +307,7 @@ public sealed class Trainer<TBatch> : IDisposable where TBatch : ITokenBatch
         foreach (var (n, p) in Model.NamedParameters()) model[n] = p.Clone();
         var state = new TrainerState(Step, Tokens, LrScale, Options.Seed, _nonFiniteStreak, Rollbacks,
             _spikes?.History() ?? [], Source.SaveState(), Model.GetType().Name, Optimizer.GetType().Name,
-            Parallelism.MaxThreads, Schedule.Describe(), Options.Precision.Name, _scaler?.State);
+            Parallelism.MaxThreads, Schedule.Describe(), Options.Precision.Name, _scaler?.State, Options.TotalSteps);
         return new TrainingCheckpoint(model, Optimizer.StateDict(), state);
     }
 

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Curriculum.Json;
 using Curriculum.Precision;
 
 namespace Curriculum.Training;
@@ -9,8 +9,9 @@ namespace Curriculum.Training;
 /// a function of it), tokens seen, the LR scale left by rollbacks, the seed the per-step dropout stream is derived
 /// from, the guard's counters and loss window, the data stream's position, and the loss scaler's scale and growth
 /// tracker (<see cref="LossScaler"/>, null without loss scaling). <see cref="Model"/>, <see cref="Optimizer"/>,
-/// <see cref="Threads"/> and <see cref="Schedule"/> are recorded to explain a mismatch; <see cref="Precision"/> (the
-/// policy's name) must match the resuming trainer's. A state written before precision was recorded reads as "fp32".
+/// <see cref="Threads"/>, <see cref="Schedule"/> and <see cref="TotalSteps"/> are recorded to explain a mismatch or a
+/// changed plan; <see cref="Precision"/> (the policy's name) must match the resuming trainer's. A state written before
+/// precision was recorded reads as "fp32", one written before the step budget was recorded has no <see cref="TotalSteps"/>.
 /// </summary>
 public sealed record TrainerState(
     long Step,
@@ -26,7 +27,8 @@ public sealed record TrainerState(
     int Threads,
     string Schedule,
     string Precision = "fp32",
-    GradScalerState? LossScaler = null)
+    GradScalerState? LossScaler = null,
+    long? TotalSteps = null)
 {
     public string ToJson()
     {
@@ -48,6 +50,7 @@ public sealed record TrainerState(
             ["schedule"] = Schedule,
             ["precision"] = Precision,
         };
+        if (TotalSteps is long total) o["total_steps"] = total;
         if (LossScaler is { } ls) o["loss_scaler"] = new JsonObject { ["scale"] = (double)ls.Scale, ["growth_tracker"] = ls.GrowthTracker };
         return o.ToJsonString();
     }
@@ -56,12 +59,14 @@ public sealed record TrainerState(
     public static TrainerState FromJson(string json, string origin)
     {
         JsonObject o;
-        try { o = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException($"{origin}: the trainer state is not a JSON object."); }
-        catch (JsonException e) { throw new InvalidDataException($"{origin}: the trainer state is not valid JSON ({e.Message}).", e); }
+        try { o = StrictJson.ParseNode(json) as JsonObject ?? throw new InvalidDataException($"{origin}: the trainer state is not a JSON object."); }
+        catch (JsonTextException e) { throw new InvalidDataException($"{origin}: the trainer state is not valid JSON ({e.Message}).", e); }
         T Get<T>(string field) => Field<T>(o, field, origin, "");
         var historyNode = o["spike_history"] as JsonArray ?? throw new InvalidDataException($"{origin}: trainer state field 'spike_history' is missing or not an array.");
         var history = new double[historyNode.Count];
-        for (int i = 0; i < history.Length; i++) history[i] = historyNode[i]!.GetValue<double>();
+        for (int i = 0; i < history.Length; i++)
+            history[i] = historyNode[i] is JsonValue v && v.TryGetValue(out double d) ? d
+                : throw new InvalidDataException($"{origin}: trainer state field 'spike_history[{i}]' is not a number.");
         var source = o["source"] as JsonObject ?? throw new InvalidDataException($"{origin}: trainer state field 'source' is missing or not an object.");
         GradScalerState? scaler = null;
         if (o["loss_scaler"] is JsonNode ls)
@@ -72,7 +77,8 @@ public sealed record TrainerState(
         return new TrainerState(Get<long>("step"), Get<long>("tokens"), Get<double>("lr_scale"), Get<ulong>("seed"),
             Get<int>("nonfinite_streak"), Get<int>("rollbacks"), history, (JsonObject)source.DeepClone(),
             Get<string>("model"), Get<string>("optimizer"), Get<int>("threads"), Get<string>("schedule"),
-            o.ContainsKey("precision") ? Get<string>("precision") : "fp32", scaler);
+            o.ContainsKey("precision") ? Get<string>("precision") : "fp32", scaler,
+            o.ContainsKey("total_steps") ? Get<long>("total_steps") : null);
     }
 
     static T Field<T>(JsonObject o, string field, string origin, string prefix)

@@ -5,6 +5,7 @@ namespace Curriculum.Tests.Notebooks;
 /// Interactive kernel through `curriculum run`, as the main job runs it, in its small (CI) setting;
 /// the executed copies land in artifacts/notebooks/, and every figure carries the Plotly mime type.
 /// </summary>
+[Collection(ProcessStateCollection.Name)]
 public class CurriculumNotebookTests
 {
     public static TheoryData<string> Notebooks()

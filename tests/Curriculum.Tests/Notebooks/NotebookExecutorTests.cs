@@ -1,20 +1,33 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Curriculum.Kernel;
 using Curriculum.Notebooks;
 
 namespace Curriculum.Tests.Notebooks;
 
 /// <summary>
-/// The executor in the real .NET Interactive C# kernel, in this process: what each kind of kernel
-/// event becomes in the notebook, and how failures are named. (The process-level contract of
-/// `curriculum run`: exit codes, working folder, time limits, interrupts, is in RunCommandTests.)
-/// The kernel captures the console while a cell runs, so these run one at a time.
+/// The executor in the real .NET Interactive C# kernel: what each kind of kernel event becomes in the
+/// notebook, and how failures are named. Each run is a kernel process of its own (the `run-notebook`
+/// worker that `curriculum run` starts), so no kernel thread lives on in the test process. (The
+/// contract of `curriculum run` itself: exit codes, working folder, time limits, interrupts, is in
+/// RunCommandTests.)
 /// </summary>
-[Collection(ProcessStateCollection.Name)]
 public class NotebookExecutorTests
 {
-    static NotebookRunResult Run(string path, NotebookRunOptions? options = null) =>
-        NotebookExecutor.RunAsync(NotebookDocument.Load(path), path, options ?? new NotebookRunOptions()).GetAwaiter().GetResult();
+    static NotebookRunResult Run(string path, params KeyValuePair<string, string>[] parameters)
+    {
+        string executed = Path.Combine(Path.GetDirectoryName(path)!, $"executed-{Guid.NewGuid():N}.ipynb");
+        var args = new List<string> { "run-notebook", path, "--executed", executed };
+        foreach (var (name, value) in parameters) args.AddRange(["-p", $"{name}={value}"]);
+        var process = ProcessRunner.Curriculum([.. args]);
+        Assert.True(File.Exists(executed + ".result.json"), $"the kernel process reported nothing (exit {process.ExitCode}): {process.Stderr}");
+        string summary = JsonNode.Parse(File.ReadAllText(executed + ".result.json"))!["Summary"]!.GetValue<string>();
+        var failed = Regex.Match(summary, @"^FAIL .* cell (\d+)(?: \(line (\d+)\))?: (.*)$", RegexOptions.Singleline);
+        return new NotebookRunResult(path, NotebookDocument.Load(executed), TimeSpan.Zero,
+            failed.Success ? int.Parse(failed.Groups[1].Value) : null,
+            failed.Success && failed.Groups[2].Success ? int.Parse(failed.Groups[2].Value) : null,
+            failed.Success ? failed.Groups[3].Value : null);
+    }
 
     static List<CellOutput> Outputs(NotebookRunResult r, int cellNumber) => r.Executed.Cells[cellNumber - 1].Outputs;
 
@@ -139,10 +152,7 @@ public class NotebookExecutorTests
         var path = nb.Markdown("knobs below")
             .Code("int steps = 200;\nfloat lr = 1e-3f;\nstring name = \"full\";\nbool fast = false;\nvar ratio = 0.5;", ParameterInjection.ParametersTag)
             .Code("Console.Write($\"{steps} {lr.GetType().Name} {lr} {name} {fast} {ratio.GetType().Name}\");").Save();
-        var r = Run(path, new NotebookRunOptions
-        {
-            Parameters = [new("steps", "10"), new("lr", "0.5"), new("name", "say \"hi\""), new("fast", "true"), new("ratio", "2.5")],
-        });
+        var r = Run(path, new("steps", "10"), new("lr", "0.5"), new("name", "say \"hi\""), new("fast", "true"), new("ratio", "2.5"));
         Assert.True(r.Passed, r.Summary);
         var injected = r.Executed.Cells[2];
         Assert.True(injected.HasTag(ParameterInjection.InjectedTag));
@@ -156,14 +166,14 @@ public class NotebookExecutorTests
     public void Unknown_or_unparsable_parameters_are_refused_by_name()
     {
         using var nb = new NotebookBuilder();
-        var path = nb.Code("int steps = 1;", ParameterInjection.ParametersTag).Save();
-        var typo = Assert.Throws<ArgumentException>(() => Run(path, new NotebookRunOptions { Parameters = [new("stepz", "5")] }));
+        var doc = NotebookDocument.Load(nb.Code("int steps = 1;", ParameterInjection.ParametersTag).Save());
+        var typo = Assert.Throws<ArgumentException>(() => ParameterInjection.Inject(doc, [new("stepz", "5")]));
         Assert.Contains("'stepz'", typo.Message);
         Assert.Contains("steps", typo.Message);
-        var bad = Assert.Throws<ArgumentException>(() => Run(path, new NotebookRunOptions { Parameters = [new("steps", "many")] }));
+        var bad = Assert.Throws<ArgumentException>(() => ParameterInjection.Inject(doc, [new("steps", "many")]));
         Assert.Contains("int", bad.Message);
         using var nb2 = new NotebookBuilder();
-        var none = Assert.Throws<ArgumentException>(() => Run(nb2.Code("1").Save(), new NotebookRunOptions { Parameters = [new("steps", "5")] }));
+        var none = Assert.Throws<ArgumentException>(() => ParameterInjection.Inject(NotebookDocument.Load(nb2.Code("1").Save()), [new("steps", "5")]));
         Assert.Contains("no cell tagged 'parameters'", none.Message);
         Assert.Throws<ArgumentException>(() => ParameterInjection.ParseAssignment("noequals"));
         Assert.Equal(new KeyValuePair<string, string>("url", "a=b"), ParameterInjection.ParseAssignment("url=a=b"));

@@ -62,10 +62,10 @@ public class RunCommandTests
         var next = other.Code("2").Save("02-next.ipynb");
         var outDir = Path.Combine(nb.Directory, "out");
         var clock = Stopwatch.StartNew();
-        var r = ProcessRunner.Curriculum("run", stuck, next, "--out", outDir, "--cell-timeout", "3");
+        var r = ProcessRunner.Curriculum("run", stuck, next, "--out", outDir, "--cell-timeout", "5");
         Assert.Equal(1, r.ExitCode);
         var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal($"FAIL {stuck} cell 2: timed out after 3 s (--cell-timeout)", lines[0]);
+        Assert.Equal($"FAIL {stuck} cell 2: timed out after 5 s (--cell-timeout)", lines[0]);
         Assert.StartsWith($"PASS {next}", lines[1]);
         var executed = NotebookDocument.Load(Path.Combine(outDir, "01-stuck.ipynb"));
         Assert.Equal(new StreamOutput("stdout", "before\n"), Assert.Single(executed.Cells[0].Outputs));
@@ -130,20 +130,19 @@ public class RunCommandTests
         using var nb = new NotebookBuilder();
         var path = nb.Code("Console.WriteLine(\"first cell ran\");").Code("System.Threading.Thread.Sleep(120_000);").Code("1").Save("long.ipynb");
         var outDir = Path.Combine(nb.Directory, "out");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Curriculum.Cli.dll"), "run", path, "--out", outDir }) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        // Wait until the second cell is running: the progress line names it after a few seconds.
+        using var run = ProcessRunner.StartCurriculum("run", path, "--out", outDir);
+        // Wait until the second cell has run a few seconds: its progress line says so.
         var clock = Stopwatch.StartNew();
-        while (!File.Exists(Path.Combine(outDir, ".long.ipynb." + p.Id + ".running")) && clock.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100);
-        await Task.Delay(TimeSpan.FromSeconds(6));
-        Assert.Equal(0, Signals.Send(p.Id, Signals.Interrupt));
-        Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)), "did not stop after SIGINT");
-        Assert.Equal(130, p.ExitCode);
-        Assert.Contains($"INTERRUPTED {path} cell 2", await stdout);
-        Assert.Contains("interrupted", await stderr);
+        while (!run.Stderr.Contains("long.ipynb: cell 2 of 3"))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), "the second cell never started: " + run.Stderr);
+            await Task.Delay(100);
+        }
+        run.Signal(2);
+        var r = run.WaitForExit(TimeSpan.FromSeconds(60));
+        Assert.Equal(130, r.ExitCode);
+        Assert.Contains($"INTERRUPTED {path} cell 2", r.Stdout);
+        Assert.Contains("SIGINT", r.Stderr);
         var executed = NotebookDocument.Load(Path.Combine(outDir, "long.ipynb"));
         Assert.Equal("interrupted", executed.Metadata["curriculum"]!["status"]!.GetValue<string>());
         Assert.Equal(new StreamOutput("stdout", "first cell ran\n"), Assert.Single(executed.Cells[0].Outputs));

@@ -42,4 +42,22 @@ public class ProgressLineTests
         Assert.StartsWith("\rstep 1/10 (10.0%)", text);
         Assert.EndsWith(Environment.NewLine + "step 1: Spike: batch skipped; no update" + Environment.NewLine, text);
     }
+
+    [Fact]
+    public void EverySecondsWritesALongRunsProgressEverySoOftenAndAShortRunNothing()
+    {
+        double now = 0;
+        var w = new StringWriter();
+        var p = new ProgressLine(w, inPlace: false, clock: () => now, everySeconds: 30);
+        p.Started(0, 100);
+        for (int step = 1; step <= 100; step++) { now = step; p.StepCompleted(At(step)); }   // 1 s a step
+        Assert.Equal(["step 30/100", "step 60/100", "step 90/100", "step 100/100"],
+            w.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Select(l => l[..l.IndexOf(" (", StringComparison.Ordinal)]));
+
+        var quiet = new StringWriter();
+        var q = new ProgressLine(quiet, inPlace: false, clock: () => now, everySeconds: 30);
+        q.Started(0, 10);
+        for (int step = 1; step <= 10; step++) { now += 1; q.StepCompleted(At(step)); }
+        Assert.Equal("", quiet.ToString());
+    }
 }

@@ -56,35 +56,13 @@ internal static class VectorMath
         return s;
     }
 
-    /// <summary>
-    /// Φ(x) lane-wise through erfc (Numerical Recipes' erfcc, fractional error &lt; 1.2e-7), and
-    /// φ(x) = e^{-x²/2}/√(2π) from the same exponential.
-    /// </summary>
-    public static Vector<float> NormalCdf(Vector<float> x, out Vector<float> pdf)
-    {
-        var ez = Exp(-x * x * new Vector<float>(0.5f));                 // e^{-x²/2}
-        pdf = ez * new Vector<float>(0.39894228040143268f);
-        return NormalCdf(x, ez);
-    }
-
-    /// <summary>Φ(x) lane-wise with one exponential (the forward of GELU needs no φ).</summary>
+    /// <summary>Φ(x) lane-wise through erfc (Numerical Recipes' erfcc, fractional error &lt; 1.2e-7), with one exponential.</summary>
     public static Vector<float> NormalCdf(Vector<float> x)
     {
         var z = Vector.Abs(x) * new Vector<float>(0.70710678118654752f);
         var t = Vector<float>.One / (Vector<float>.One + new Vector<float>(0.5f) * z);
         var p = ErfcPolynomial(t);
         var r = t * Exp(p * t - new Vector<float>(1.26551223f) - z * z);   // erfc(|x|/√2)
-        var half = new Vector<float>(0.5f) * r;        // Φ(-|x|)
-        return Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), half, Vector<float>.One - half);
-    }
-
-    // Φ(x) given ez = e^{-x²/2}.
-    static Vector<float> NormalCdf(Vector<float> x, Vector<float> ez)
-    {
-        var z = Vector.Abs(x) * new Vector<float>(0.70710678118654752f);
-        var t = Vector<float>.One / (Vector<float>.One + new Vector<float>(0.5f) * z);
-        var p = ErfcPolynomial(t);
-        var r = t * ez * Exp(p * t - new Vector<float>(1.26551223f));   // erfc(|x|/√2)
         var half = new Vector<float>(0.5f) * r;        // Φ(-|x|)
         return Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), half, Vector<float>.One - half);
     }

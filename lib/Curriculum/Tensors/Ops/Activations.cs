@@ -25,7 +25,7 @@ public static partial class F
         {
             var gx = Autograd.GradBuffer(x);
             if (gx == null) return;
-            Chunks.For(xd.Length, 16384, (s, e) => GeluBackward(xd.AsSpan(s, e - s), g.AsSpan(s, e - s), gx.AsSpan(s, e - s), tanh));
+            Chunks.For(xd.Length, 16384, (s, e) => GeluBackward(xd.AsSpan(s, e - s), yd.AsSpan(s, e - s), g.AsSpan(s, e - s), gx.AsSpan(s, e - s), tanh));
         });
     }
 
@@ -47,10 +47,12 @@ public static partial class F
         }
     }
 
-    // dx += g · GELU'(x):  Φ(x) + x·φ(x), or the derivative of the tanh form.
-    static void GeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> gx, bool tanh)
+    // dx += g · GELU'(x):  Φ(x) + x·φ(x), with Φ(x) = y/x from the forward's y = x·Φ(x) (0.5 at x = 0), so that
+    // only φ costs an exponential; or the derivative of the tanh form.
+    static void GeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx, bool tanh)
     {
         var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
+        var vy = MemoryMarshal.Cast<float, Vector<float>>(y);
         var vg = MemoryMarshal.Cast<float, Vector<float>>(g);
         var vgx = MemoryMarshal.Cast<float, Vector<float>>(gx);
         var half = new Vector<float>(0.5f);
@@ -66,7 +68,8 @@ public static partial class F
             }
             else
             {
-                var cdf = VectorMath.NormalCdf(v, out var pdf);
+                var pdf = VectorMath.Exp(v * v * new Vector<float>(-0.5f)) * new Vector<float>(InvSqrt2Pi);
+                var cdf = Vector.ConditionalSelect(Vector.Equals(v, Vector<float>.Zero), half, vy[i] / v);
                 d = cdf + v * pdf;
             }
             vgx[i] += vg[i] * d;
@@ -79,7 +82,7 @@ public static partial class F
                 float t = MathF.Tanh(SqrtTwoOverPi * (v + 0.044715f * v * v * v));
                 d = 0.5f * (1f + t) + 0.5f * v * (1f - t * t) * SqrtTwoOverPi * (1f + 3f * 0.044715f * v * v);
             }
-            else d = NormalCdf(v) + v * InvSqrt2Pi * MathF.Exp(-0.5f * v * v);
+            else d = (v == 0f ? 0.5f : y[i] / v) + v * InvSqrt2Pi * MathF.Exp(-0.5f * v * v);
             gx[i] += g[i] * d;
         }
     }

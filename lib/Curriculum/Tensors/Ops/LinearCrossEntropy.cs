@@ -71,13 +71,16 @@ public static partial class F
                     var zr = z.AsSpan(r * v, v);
                     int target = t[b0 + r];
                     if (target == ignoreIndex) { if (grad) zr.Clear(); continue; }
-                    float m = Elementwise.Max(zr);
-                    float l = m + MathF.Log(VectorMath.SumExpShifted(zr, m));
-                    double loss = (1.0 - eps) * (l - zr[target]);
-                    if (eps > 0f) loss += eps / v * (v * (double)l - Elementwise.Sum(zr));
+                    float m = Elementwise.Max(zr), zt = zr[target];
+                    double zsum = eps > 0f ? Elementwise.Sum(zr) : 0;
+                    // One exponential per logit: e = exp(z - m) is kept (when a gradient is needed) and softmax = e / Σe.
+                    float sum = grad ? VectorMath.ExpShifted(zr, m, zr) : VectorMath.SumExpShifted(zr, m);
+                    float l = m + MathF.Log(sum);
+                    double loss = (1.0 - eps) * (l - zt);
+                    if (eps > 0f) loss += eps / v * (v * (double)l - zsum);
                     rowLoss[b0 + r] = loss;
                     if (!grad) continue;
-                    SoftmaxMinusSmoothRow(zr, l, smooth);
+                    ScaleMinusSmoothRow(zr, 1f / sum, smooth);
                     zr[target] -= 1f - eps;
                 }
             });
@@ -129,9 +132,9 @@ public static partial class F
                     var zr = z.AsSpan(r * v, v);
                     if (t[r] == ignoreIndex) { zr.Clear(); continue; }
                     float m = Elementwise.Max(zr);
-                    float lse = m + MathF.Log(VectorMath.SumExpShifted(zr, m));
-                    VectorMath.ExpShifted(zr, lse, zr);                 // softmax
-                    for (int j = 0; j < v; j++) zr[j] = gs * (zr[j] - smooth);
+                    float sum = VectorMath.ExpShifted(zr, m, zr);       // exp(z - m), one exponential per logit
+                    ScaleMinusSmoothRow(zr, 1f / sum, smooth);          // softmax - ε/V
+                    Elementwise.Scale(zr, gs, zr);
                     zr[t[r]] -= gs * (1f - eps);
                 }
             });
@@ -171,12 +174,12 @@ public static partial class F
         });
     }
 
-    // z[j] = exp(z[j] - lse) - smooth, in place.
-    static void SoftmaxMinusSmoothRow(Span<float> z, float lse, float smooth)
+    // z[j] = z[j]·scale - smooth, in place: exp(z - m) / Σ exp(z - m) - ε/V.
+    static void ScaleMinusSmoothRow(Span<float> z, float scale, float smooth)
     {
         var vz = MemoryMarshal.Cast<float, Vector<float>>(z);
-        Vector<float> vl = new(lse), vsm = new(smooth);
-        for (int i = 0; i < vz.Length; i++) vz[i] = VectorMath.Exp(vz[i] - vl) - vsm;
-        for (int i = vz.Length * Vector<float>.Count; i < z.Length; i++) z[i] = MathF.Exp(z[i] - lse) - smooth;
+        Vector<float> vs = new(scale), vsm = new(smooth);
+        for (int i = 0; i < vz.Length; i++) vz[i] = vz[i] * vs - vsm;
+        for (int i = vz.Length * Vector<float>.Count; i < z.Length; i++) z[i] = z[i] * scale - smooth;
     }
 }
