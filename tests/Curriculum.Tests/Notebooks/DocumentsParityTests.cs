@@ -14,16 +14,8 @@ public class DocumentsParityTests
 {
     static readonly KernelInfoCollection Kernels = [new KernelInfo("csharp"), new KernelInfo("markdown"), new KernelInfo("html")];
 
-    public static TheoryData<string> Notebooks()
-    {
-        var data = new TheoryData<string> { "environment-check.dib" };
-        foreach (var f in Directory.EnumerateFiles(RepoPaths.Notebooks, "*.ipynb").Order(StringComparer.Ordinal))
-            data.Add(Path.GetRelativePath(RepoPaths.Root, f));
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Notebooks))]
+    [MemberData(nameof(CurriculumNotebookTests.Notebooks), MemberType = typeof(CurriculumNotebookTests))]
     public void Every_notebook_reads_as_the_same_cells_in_both_readers(string relativePath)
     {
         string path = Path.Combine(RepoPaths.Root, relativePath);
