@@ -2,11 +2,14 @@
 # The main job's wall time per notebook with two versions of `curriculum run`, alternating notebook by
 # notebook in one run: OLD (a commit, default the last one with the Roslyn-scripting executor) and the
 # working tree (the .NET Interactive kernel host). Each is built in Release first; the build is not timed.
-#   bash tools/bench/main_job_side_by_side.sh [OLD-COMMIT] [ROUNDS]
+#   bash tools/bench/main_job_side_by_side.sh [OLD-COMMIT] [ROUNDS] [NOTEBOOK...]   (default: the environment check and every chapter)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 old="${1:-1ca38b3}"
 rounds="${2:-1}"
+shift $(( $# < 2 ? $# : 2 ))
+notebooks=("$@")
+[ ${#notebooks[@]} -gt 0 ] || notebooks=(environment-check.dib $(cd "$root" && ls notebooks/*.ipynb))
 work="$(mktemp -d)"
 trap 'git -C "$root" worktree remove --force "$work/old" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 git -C "$root" worktree add --detach "$work/old" "$old" >/dev/null 2>&1
@@ -24,7 +27,7 @@ echo "date: $(date -u +%Y-%m-%dT%H:%MZ); cores: $(nproc); load at start: $(cut -
 echo "| notebook | round | ${old} (Roslyn scripting) s | kernel host s | difference s |"
 echo "|---|---|---|---|---|"
 total_old=0; total_new=0
-for nb in environment-check.dib $(cd "$root" && ls notebooks/*.ipynb); do
+for nb in "${notebooks[@]}"; do
   for r in $(seq 1 "$rounds"); do
     a=$(seconds "$work/old" "$nb"); b=$(seconds "$root" "$nb")
     d=$( [ "$a" != FAIL ] && [ "$b" != FAIL ] && echo "$b - $a" | bc || echo "-")
