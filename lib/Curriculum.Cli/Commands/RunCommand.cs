@@ -87,7 +87,7 @@ static class RunCommand
                 ParameterInjection.Inject(NotebookDocument.Load(path), parameters);
                 runnable.Add(path);
             }
-            catch (NotebookFormatException e) { Console.WriteLine($"ERROR {path}: {e.Message}"); exit = 2; }
+            catch (NotebookFormatException e) { Console.WriteLine($"ERROR {e.Message}"); exit = 2; }   // the message names the file
             catch (ArgumentException e) { Console.WriteLine($"ERROR {path}: {e.Message}"); exit = 2; }
         }
         if (exit == 2 && parameters.Count > 0) return 2;

@@ -94,7 +94,7 @@ static class RunNotebookWorkerCommand
         }
         catch (Exception e) when (e is NotebookFormatException or ArgumentException)
         {
-            return Finish(executedPath, new ResultLine($"ERROR {path}: {e.Message}", 2));
+            return Finish(executedPath, new ResultLine(e is NotebookFormatException ? $"ERROR {e.Message}" : $"ERROR {path}: {e.Message}", 2));
         }
         result.Executed.Save(executedPath);
         int code = result.Interrupted ? InterruptRequest.ExitCode : result.Passed ? 0 : 1;
