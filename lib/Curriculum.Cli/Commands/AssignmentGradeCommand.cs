@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Curriculum.Kernel;
 using Curriculum.Notebooks;
 using Curriculum.Notebooks.Assignments;
 
@@ -72,6 +73,7 @@ static partial class AssignmentGradeCommand
             HeapLimitBytes = memoryMb * 1024L * 1024L,
         };
 
+        var screen = AnswerScreen.For(key, keyPath);
         var clock = Stopwatch.StartNew();
         var grades = new SubmissionGrade?[students.Count];
         using var interrupt = new InterruptRequest("stopping after the submissions being graded now");
@@ -79,7 +81,7 @@ static partial class AssignmentGradeCommand
         {
             if (interrupt.Token.IsCancellationRequested) return;
             var (student, submission) = students[i];
-            var grade = GradeOne(student, submission, key, keyPath, outDir, settings, interrupt);
+            var grade = GradeOne(student, submission, key, keyPath, screen, outDir, settings, interrupt);
             grades[i] = grade;
             lock (students)
                 Console.WriteLine($"GRADED {student} {Number(grade.Score)}/{Number(grade.Max)}"
@@ -91,7 +93,7 @@ static partial class AssignmentGradeCommand
         return interrupt.Requested ? InterruptRequest.ExitCode : 0;
     }
 
-    static SubmissionGrade GradeOne(string student, string submission, NotebookDocument key, string keyPath, string outDir,
+    static SubmissionGrade GradeOne(string student, string submission, NotebookDocument key, string keyPath, AnswerScreen screen, string outDir,
         RunNotebookWorkerCommand.WorkerSettings settings, InterruptRequest interrupt)
     {
         string executedPath = Path.Combine(outDir, "graded", student + ".ipynb");
@@ -100,12 +102,12 @@ static partial class AssignmentGradeCommand
         NotebookDocument? executed = null;
         try
         {
-            var plan = GradingNotebook.Build(key, keyPath, NotebookDocument.Load(submission), submission);
+            var plan = GradingNotebook.Build(key, keyPath, NotebookDocument.Load(submission), submission, screen.Refusal);
             using var sandbox = new SubmissionSandbox(keyPath, student);
             plan.Notebook.Save(sandbox.NotebookPath);
             var outcome = RunNotebookWorkerCommand.RunInChild(sandbox.NotebookPath, executedPath, settings, interrupt);
             string? ended = outcome.EndedEarly == null ? null
-                : outcome.EndedEarly + " (the submission ended the process, e.g. Environment.Exit, or exhausted its memory)";
+                : outcome.EndedEarly + " (the submission crashed the process, e.g. a stack overflow, or exhausted its memory)";
             if (File.Exists(executedPath)) executed = NotebookDocument.Load(executedPath);
             grade = SubmissionGrade.FromRun(student, submission, key, keyPath, executed, ended, plan.Flags);
         }

@@ -24,13 +24,14 @@ public sealed class HostileClass : IDisposable
             key.Cells.Add(cell);
         }
         Add(CellKind.Markdown, "# Two exercises", new NbgraderCell("intro", false, false, true, 0));
+        Add(CellKind.Code, "void Expect(bool ok, string what)\n{\n    if (!ok) throw new Exception(what);\n}", new NbgraderCell("expect", false, false, true, 0));
         Add(CellKind.Code, "int Twice(int x)\n{\n    // ### BEGIN SOLUTION\n    return 2 * x;\n    // ### END SOLUTION\n}", new NbgraderCell("twice", false, true, false, 0));
-        Add(CellKind.Code, "if (Twice(2) != 4) throw new Exception(\"Twice(2): expected 4\");", new NbgraderCell("twice-tests", true, false, true, 1));
-        Add(CellKind.Code, "// ### BEGIN HIDDEN TESTS\nif (Twice(-3) != -6) throw new Exception(\"Twice(-3): expected -6\");\n// ### END HIDDEN TESTS",
+        Add(CellKind.Code, "Expect(Twice(2) == 4, \"Twice(2): expected 4\");", new NbgraderCell("twice-tests", true, false, true, 1));
+        Add(CellKind.Code, "// ### BEGIN HIDDEN TESTS\nExpect(Twice(-3) == -6, \"Twice(-3): expected -6\");\n// ### END HIDDEN TESTS",
             new NbgraderCell("twice-hidden-tests", true, false, true, 2));
         Add(CellKind.Code, "int Square(int x)\n{\n    // ### BEGIN SOLUTION\n    return x * x;\n    // ### END SOLUTION\n}", new NbgraderCell("square", false, true, false, 0));
-        Add(CellKind.Code, "if (Square(3) != 9) throw new Exception(\"Square(3): expected 9\");", new NbgraderCell("square-tests", true, false, true, 1));
-        Add(CellKind.Code, "// ### BEGIN HIDDEN TESTS\nif (Square(-4) != 16) throw new Exception(\"Square(-4): expected 16\");\n// ### END HIDDEN TESTS",
+        Add(CellKind.Code, "Expect(Square(3) == 9, \"Square(3): expected 9\");", new NbgraderCell("square-tests", true, false, true, 1));
+        Add(CellKind.Code, "// ### BEGIN HIDDEN TESTS\nExpect(Square(-4) == 16, \"Square(-4): expected 16\");\n// ### END HIDDEN TESTS",
             new NbgraderCell("square-hidden-tests", true, false, true, 2));
         KeyPath = Files.Save(key, "key/two.ipynb");
 
@@ -47,7 +48,7 @@ public sealed class HostileClass : IDisposable
         Submit("honest", Both);
         Submit("throws", d => { Both(d); Answer(d, "twice", "throw new InvalidOperationException(\"not today\");"); });
         Submit("loops", d => { Both(d); Answer(d, "twice", "while (true) { }"); });
-        Submit("exits", d => { Both(d); Answer(d, "square", "Environment.Exit(3); return 0;"); });
+        Submit("crashes", d => { Both(d); Answer(d, "square", "return Square(x + 1);"); });   // a stack overflow ends the process
         Submit("floods", d => { Both(d); Answer(d, "twice", "for (int i = 0; i < 200; i++) Console.Write(new string('x', 100_000));\n    return 2 * x;"); });
         Submit("hoards", d => { Both(d); Answer(d, "twice", "var hoard = new List<byte[]>();\n    while (true) hoard.Add(new byte[1 << 20]);"); });
         Submit("deletes", d => { Both(d); d.Cells.Remove(AssignmentFiles.Cell(d, "square")); });
@@ -60,6 +61,13 @@ public sealed class HostileClass : IDisposable
                 test.Source = "// passes";
                 test.Metadata[NbgraderCell.Key]!["points"] = 100;
             }
+        });
+        // Cheats: each would raise a wrong answer's score if it ran; the screen refuses the answer, so its exercise scores 0.
+        Submit("redefines", d => { Both(d); Answer(d, "twice", "return 0;\n}\nvoid Expect(bool ok, string what) { }\nint Unused()\n{\n    return 0;"); });
+        Submit("forges", d =>
+        {
+            Both(d);
+            Answer(d, "square", "System.IO.File.WriteAllText(\"forged.txt\", \"full marks\");\n    System.Environment.Exit(0);\n    return 0;");
         });
         submissions.Add(Files.Save(new NotebookDocument(), "class/empty.ipynb"));
         var notNotebook = Path.Combine(Files.Directory, "class", "not-a-notebook.ipynb");
@@ -87,8 +95,8 @@ public class HostileSubmissionTests(HostileClass run) : IClassFixture<HostileCla
     {
         Assert.True(run.Run.ExitCode == 0, run.Run.Stdout + run.Run.Stderr);
         var csv = File.ReadAllLines(Path.Combine(run.Files.Out, "grades.csv"));
-        Assert.Equal(12, csv.Length);   // header + 11 students
-        foreach (var s in new[] { "honest", "throws", "loops", "exits", "floods", "hoards", "deletes", "renames", "edits-tests", "empty", "not-a-notebook" })
+        Assert.Equal(14, csv.Length);   // header + 13 students
+        foreach (var s in new[] { "honest", "throws", "loops", "crashes", "floods", "hoards", "deletes", "renames", "edits-tests", "redefines", "forges", "empty", "not-a-notebook" })
         {
             Assert.True(File.Exists(Path.Combine(run.Files.Out, s + ".json")), s);
             Assert.True(File.Exists(Path.Combine(run.Files.Out, s + ".html")), s);
@@ -116,19 +124,37 @@ public class HostileSubmissionTests(HostileClass run) : IClassFixture<HostileCla
     {
         var t = Tests("loops");
         Assert.Equal("CellTimeout: timed out after 30 s (--cell-timeout)", t["twice-tests"].Message);
-        Assert.Equal("not run: cell 3 stopped the run: CellTimeout: timed out after 30 s (--cell-timeout)", t["square-tests"].Message);
+        Assert.Equal("not run: cell 4 stopped the run: CellTimeout: timed out after 30 s (--cell-timeout)", t["square-tests"].Message);
         Assert.All(t.Values, x => Assert.Equal(0, x.Points));
     }
 
     [Fact]
-    public void An_answer_that_exits_the_process_keeps_the_results_of_the_cells_before_it()
+    public void An_answer_that_crashes_the_process_keeps_the_results_of_the_cells_before_it()
     {
-        var t = Tests("exits");
+        var t = Tests("crashes");
         Assert.True(t["twice-tests"].Passed && t["twice-hidden-tests"].Passed);
         Assert.False(t["square-tests"].Passed);
-        Assert.StartsWith("not run: the kernel process ended with exit code 3 before it could report", t["square-tests"].Message);
-        Assert.Contains("while cell 6 ran", t["square-tests"].Message);
-        Assert.Equal(3, run.Files.Result("exits")["score"]!.GetValue<double>());
+        Assert.StartsWith("not run: the kernel process ended with exit code ", t["square-tests"].Message);
+        Assert.Contains("before it could report", t["square-tests"].Message);
+        Assert.Contains("while cell 7 ran", t["square-tests"].Message);
+        Assert.Equal(3, run.Files.Result("crashes")["score"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void An_answer_that_redefines_what_the_tests_use_or_reaches_the_process_is_not_run_and_scores_0_for_its_exercise()
+    {
+        var redefines = Tests("redefines");
+        Assert.Equal(0, redefines["twice-tests"].Points + redefines["twice-hidden-tests"].Points);
+        Assert.StartsWith("NotSupportedException: answer not run: it uses what answers may not use: line 5: declares 'Expect'", redefines["twice-tests"].Message);
+        Assert.True(redefines["square-tests"].Passed && redefines["square-hidden-tests"].Passed);
+        Assert.Contains("answer 'twice' was not run", Flags("redefines"));
+
+        var forges = Tests("forges");
+        Assert.True(forges["twice-tests"].Passed && forges["twice-hidden-tests"].Passed);
+        Assert.Equal(0, forges["square-tests"].Points + forges["square-hidden-tests"].Points);
+        Assert.Contains("'IO' (files)", forges["square-tests"].Message);
+        Assert.Contains("'Environment' (the process)", forges["square-tests"].Message);
+        Assert.Equal(3, run.Files.Result("forges")["score"]!.GetValue<double>());
     }
 
     [Fact]

@@ -7,11 +7,14 @@ namespace Curriculum.Notebooks.Assignments;
 /// taken from the submission's cell of the same grade_id. Everything else, tests with their hidden part, read-only cells,
 /// the chapter's own cells and all metadata, comes from the key, so nothing a student edits outside their answers counts.
 /// A solution cell the submission lacks (deleted, or its grade_id renamed) is run as the stub: not answered. Locked cells
-/// that differ from the released version, or are missing, are flagged for the teacher.
+/// that differ from the released version, or are missing, are flagged for the teacher. An answer that
+/// <c>refusal</c> gives a reason for is not run either: its regions throw <c>NotSupportedException</c> with the reason.
 /// </summary>
 public sealed record GradingNotebook(NotebookDocument Notebook, IReadOnlyList<string> Flags, IReadOnlySet<string> MissingSolutions)
 {
-    public static GradingNotebook Build(NotebookDocument key, string keyPath, NotebookDocument submission, string submissionPath)
+    /// <param name="refusal">(grade_id, answer) -> why the answer may not run, or null; null: every answer runs.</param>
+    public static GradingNotebook Build(NotebookDocument key, string keyPath, NotebookDocument submission, string submissionPath,
+        Func<string, string, string?>? refusal = null)
     {
         var graded = NbgraderCell.All(key, keyPath).ToDictionary(c => c.Index, c => c.Cell);
         var submitted = new Dictionary<string, NotebookCell>(StringComparer.Ordinal);
@@ -40,7 +43,12 @@ public sealed record GradingNotebook(NotebookDocument Notebook, IReadOnlyList<st
                 if (info.Solution)
                 {
                     ++exercise;
-                    if (theirs != null && theirs.Kind == keyCell.Kind) cell.Source = theirs.Source;
+                    if (theirs != null && theirs.Kind == keyCell.Kind && refusal?.Invoke(info.GradeId, theirs.Source) is { } reason)
+                    {
+                        cell.Source = SolutionRegions.ReplaceSolutions(keyCell.Source, SolutionRegions.RefusedStub("answer not run: " + reason), keyPath, i + 1);
+                        flags.Add($"answer '{info.GradeId}' was not run: {reason}");
+                    }
+                    else if (theirs != null && theirs.Kind == keyCell.Kind) cell.Source = theirs.Source;
                     else
                     {
                         missing.Add(info.GradeId);

@@ -16,13 +16,21 @@ public static class SolutionRegions
     /// <summary>The statement that stands in for exercise <paramref name="exercise"/>'s solution in the student version.</summary>
     public static string Stub(int exercise) => $"throw new NotImplementedException(\"exercise {exercise}\");";
 
+    /// <summary>The statement that stands in for an answer the grader refused to run, <paramref name="reason"/> its message.</summary>
+    public static string RefusedStub(string reason) =>
+        $"throw new NotSupportedException(\"{reason.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", " ").Replace("\r", " ")}\");";
+
     /// <summary>
     /// <paramref name="source"/> with every solution region replaced by the stub of <paramref name="exercise"/>, indented
     /// as its BEGIN line, preceded by a line telling the student where to write.
     /// </summary>
     public static string ReplaceSolutions(string source, int exercise, string path, int cell) =>
+        ReplaceSolutions(source, Stub(exercise), path, cell);
+
+    /// <summary><paramref name="source"/> with every solution region replaced by the statement <paramref name="stub"/>.</summary>
+    public static string ReplaceSolutions(string source, string stub, string path, int cell) =>
         Replace(source, BeginSolution, EndSolution, path, cell,
-            indent => [indent + "// Your code here (replace the line below).", indent + Stub(exercise)]);
+            indent => [indent + "// Your code here (replace the line below).", indent + stub]);
 
     /// <summary><paramref name="source"/> without its hidden-test regions (markers included).</summary>
     public static string RemoveHiddenTests(string source, string path, int cell) =>
