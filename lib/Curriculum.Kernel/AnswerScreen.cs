@@ -40,10 +40,11 @@ public sealed class AnswerScreen
     };
 
     readonly NotebookDocument _key;
-    readonly string _keyPath;
-    readonly HashSet<string> _chapterNames;   // declared at the top of the key's cells that are not answers, or used by its tests
+    readonly HashSet<string> _chapterNames;       // declared at the top of the key's cells that are not answers, or used by its tests
+    readonly HashSet<string> _chapterVariables;   // the variables among them, which an answer may read but not assign
 
-    AnswerScreen(NotebookDocument key, string keyPath, HashSet<string> chapterNames) => (_key, _keyPath, _chapterNames) = (key, keyPath, chapterNames);
+    AnswerScreen(NotebookDocument key, HashSet<string> chapterNames, HashSet<string> chapterVariables) =>
+        (_key, _chapterNames, _chapterVariables) = (key, chapterNames, chapterVariables);
 
     /// <summary>The screen for answers to <paramref name="key"/>'s exercises.</summary>
     public static AnswerScreen For(NotebookDocument key, string keyPath)
@@ -51,15 +52,19 @@ public sealed class AnswerScreen
         var solutions = NbgraderCell.All(key, keyPath).Where(c => c.Cell.Solution).Select(c => c.Index).ToHashSet();
         var tests = NbgraderCell.All(key, keyPath).Where(c => c.Cell.IsTest).Select(c => c.Index).ToHashSet();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var variables = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < key.Cells.Count; i++)
         {
             var cell = key.Cells[i];
             if (cell.Kind != CellKind.Code || !IsCSharp(cell) || solutions.Contains(i)) continue;
             var root = Parse(cell.Source);
             names.UnionWith(TopLevelDeclarations(root));
+            variables.UnionWith(root.Members.OfType<FieldDeclarationSyntax>().Select(f => f.Declaration)   // a script's top-level 'var x = ...'
+                .Concat(root.Members.OfType<GlobalStatementSyntax>().Select(g => g.Statement).OfType<LocalDeclarationStatementSyntax>().Select(l => l.Declaration))
+                .SelectMany(d => d.Variables).Select(v => v.Identifier.ValueText));
             if (tests.Contains(i)) names.UnionWith(References(root).Select(t => t.ValueText));
         }
-        return new AnswerScreen(key, keyPath, names);
+        return new AnswerScreen(key, names, variables);
     }
 
     /// <summary>Why the answer <paramref name="source"/> to the solution cell <paramref name="gradeId"/> is not run, or null when it may run.</summary>
@@ -91,6 +96,23 @@ public sealed class AnswerScreen
         foreach (var (name, token) in Declarations(root))
             if (_chapterNames.Contains(name) && !expected.Contains(name))
                 problems.Add($"line {Line(token)}: declares '{name}', a name the tests or the chapter's cells use");
+
+        // Assigning a chapter's variable changes what the tests after it read; a local of the same name is the answer's own.
+        var locals = root.DescendantNodes().OfType<VariableDeclaratorSyntax>().Select(v => v.Identifier.ValueText)
+            .Concat(root.DescendantNodes().OfType<ParameterSyntax>().Select(p => p.Identifier.ValueText)).ToHashSet(StringComparer.Ordinal);
+        foreach (var node in root.DescendantNodes())
+        {
+            var written = node switch
+            {
+                AssignmentExpressionSyntax a => a.Left,   // =, +=, ??= ...
+                PostfixUnaryExpressionSyntax p when !p.IsKind(SyntaxKind.SuppressNullableWarningExpression) => p.Operand,
+                PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
+                ArgumentSyntax { RefKindKeyword.RawKind: not 0 } r => r.Expression,   // ref or out
+                _ => null,
+            };
+            if (written is IdentifierNameSyntax target && _chapterVariables.Contains(target.Identifier.ValueText) && !locals.Contains(target.Identifier.ValueText))
+                problems.Add($"line {Line(target.Identifier)}: assigns '{target.Identifier.ValueText}', a variable of the chapter's cells");
+        }
 
         return problems.Count == 0 ? null
             : "it uses what answers may not use: " + string.Join("; ", problems.Distinct().Take(5)) + (problems.Distinct().Count() > 5 ? "; ..." : "");

@@ -22,10 +22,10 @@ public class AnswerScreenTests
             cell.Metadata[NbgraderCell.Key] = info.ToJson();
             key.Cells.Add(cell);
         }
-        Add("void Expect(bool ok, string what) { if (!ok) throw new Exception(what); }", new NbgraderCell("expect", false, false, true, 0));
+        Add("void Expect(bool ok, string what) { if (!ok) throw new Exception(what); }\nvar tolerance = 1e-12;", new NbgraderCell("expect", false, false, true, 0));
         string solution = "double[] Halves(int[] xs)\n{\n    // ### BEGIN SOLUTION\n    return xs.Select(x => x / 2.0).ToArray();\n    // ### END SOLUTION\n}";
         Add(solution, new NbgraderCell("halves", false, true, false, 0));
-        Add("Expect(Halves([2, 3]).SequenceEqual([1.0, 1.5]), \"halves\");\nExpect(Math.Abs(Halves([1])[0] - 0.5) < 1e-12, \"one\");",
+        Add("Expect(Halves([2, 3]).SequenceEqual([1.0, 1.5]), \"halves\");\nExpect(Math.Abs(Halves([1])[0] - 0.5) < tolerance, \"one\");",
             new NbgraderCell("halves-tests", true, false, true, 1));
         return (AnswerScreen.For(key, "key.ipynb"), solution);
     }
@@ -43,6 +43,7 @@ public class AnswerScreenTests
     [InlineData("var result = new double[xs.Length];\n    for (int i = 0; i < xs.Length; i++) result[i] = xs[i] * 0.5;\n    Console.WriteLine(string.Join(\", \", result));\n    return result;")]
     [InlineData("var type = 2.0; var task = xs.Length;\n    return xs.Select(x => x / type).ToArray();")]
     [InlineData("throw new NotImplementedException(\"exercise 1\");")]
+    [InlineData("double tolerance = 0.5; tolerance = 0.25;\n    return xs.Select(x => x * tolerance * 2).ToArray();")]   // its own variable of that name
     public void Ordinary_answers_pass(string body) => Assert.Null(Screen(body));
 
     [Theory]
@@ -68,6 +69,9 @@ public class AnswerScreenTests
     [InlineData("return [];\n}\nvoid Expect(bool ok, string what) { }\nvoid Nothing()\n{", "line 5: declares 'Expect'")]              // the chapter's check helper
     [InlineData("return [];\n}\nstatic class Math { public static double Abs(double x) => 0; }\nvoid Nothing()\n{", "line 5: declares 'Math'")]   // a type the tests use
     [InlineData("return [];\n}\nstatic class Cheat { public static bool SequenceEqual(this double[] a, double[] b) => true; }\nvoid Nothing()\n{", "line 5: declares 'SequenceEqual'")]
+    [InlineData("tolerance = 1.0;\n    return [];", "line 3: assigns 'tolerance', a variable of the chapter's cells")]
+    [InlineData("tolerance++;\n    return [];", "line 3: assigns 'tolerance'")]
+    [InlineData("Double.TryParse(\"1\", out tolerance);\n    return [];", "line 3: assigns 'tolerance'")]
     public void An_answer_that_redefines_a_name_the_tests_call_is_refused(string body, string expected)
     {
         string? refusal = Screen(body);
