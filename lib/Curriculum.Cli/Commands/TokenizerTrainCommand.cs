@@ -5,7 +5,7 @@ using Curriculum.Tokenization;
 
 namespace Curriculum.Cli.Commands;
 
-/// <summary><c>curriculum tokenizer train --type bpe|wordpiece --vocab-size N --input FILE|FOLDER... --out tokenizer.json</c>.
+/// <summary><c>curriculum tokenizer train --type bpe|wordpiece|unigram --vocab-size N --input FILE|FOLDER... --out tokenizer.json</c>.
 /// Reads its input as the data commands do (<see cref="CorpusReader"/>: <c>.jsonl</c> by its "text" field, folders
 /// recursively, plain text cut by --split, strict about the encoding), so it trains on the documents the pipeline
 /// wrote, not on JSON syntax.</summary>
@@ -13,8 +13,8 @@ static class TokenizerTrainCommand
 {
     public static Command Create()
     {
-        var type = new Option<string>("--type") { Description = "bpe (byte-level BPE) or wordpiece (BERT)", DefaultValueFactory = _ => "bpe" };
-        type.AcceptOnlyFromAmong("bpe", "wordpiece");
+        var type = new Option<string>("--type") { Description = "bpe (byte-level BPE), wordpiece (BERT) or unigram (SentencePiece-style, byte fallback)", DefaultValueFactory = _ => "bpe" };
+        type.AcceptOnlyFromAmong("bpe", "wordpiece", "unigram");
         var vocabSize = new Option<int>("--vocab-size") { Description = "Target vocabulary size", Required = true };
         var input = DataCommand.InputOption();
         var split = DataCommand.SplitOption();
@@ -29,7 +29,7 @@ static class TokenizerTrainCommand
         var limitAlphabet = new Option<int?>("--limit-alphabet") { Description = "WordPiece: keep only the N most frequent characters (the rest become [UNK]); Chinese text has thousands, and each needs a start and a ## entry." };
         var vocabTxt = new Option<string?>("--vocab-txt") { Description = "WordPiece: also write a BERT vocab.txt" };
 
-        var command = new Command("train", "Train a byte-level BPE or WordPiece tokenizer on files, folders or .jsonl (the \"text\" field); writes a Hugging Face tokenizer.json.");
+        var command = new Command("train", "Train a byte-level BPE, WordPiece or Unigram tokenizer on files, folders or .jsonl (the \"text\" field); writes a Hugging Face tokenizer.json.");
         foreach (var o in new Option[] { type, vocabSize, input, split, separator, encoding, output, minFrequency, pattern, specials, cased, limitAlphabet, vocabTxt }) command.Options.Add(o);
         command.SetAction(parse => DataCommand.Guard(() =>
         {
@@ -53,6 +53,17 @@ static class TokenizerTrainCommand
                 var bpe = trainer.Train();
                 TokenizerJson.Save(bpe, outPath);
                 tok = bpe;
+            }
+            else if (parse.GetValue(type) == "unigram")
+            {
+                if (specialTokens != null) throw new UsageException("--special-tokens: a Unigram tokenizer has <unk> <s> </s> only.");
+                var trainer = new UnigramTrainer(new UnigramTrainerOptions(asked), progress);
+                foreach (var d in docs) trainer.AddText(d.Text);
+                UnigramTokenizer unigram;
+                try { unigram = trainer.Train(); }
+                catch (ArgumentException e) { throw new UsageException(e.Message); }
+                TokenizerJson.Save(unigram, outPath);
+                tok = unigram;
             }
             else
             {

@@ -6,9 +6,10 @@ using Curriculum.Json;
 namespace Curriculum.Tokenization;
 
 /// <summary>
-/// Hugging Face <c>tokenizer.json</c> (the `tokenizers` library's format), for the two pipelines this library has:
-/// byte-level BPE (model BPE, pre-tokenizer ByteLevel or Split+ByteLevel, decoder ByteLevel) and
-/// BERT WordPiece (model WordPiece, BertNormalizer, BertPreTokenizer, decoder WordPiece).
+/// Hugging Face <c>tokenizer.json</c> (the `tokenizers` library's format), for the three pipelines this library has:
+/// byte-level BPE (model BPE, pre-tokenizer ByteLevel or Split+ByteLevel, decoder ByteLevel),
+/// BERT WordPiece (model WordPiece, BertNormalizer, BertPreTokenizer, decoder WordPiece) and
+/// SentencePiece-style Unigram (model Unigram, see <see cref="UnigramJson"/>).
 /// </summary>
 public static class TokenizerJson
 {
@@ -33,7 +34,8 @@ public static class TokenizerJson
             {
                 "BPE" => LoadBpe(root, model),
                 "WordPiece" => WordPieceJson.Load(root, model),
-                _ => throw model.Error("type", $"model type '{type}' is not supported (expected BPE or WordPiece)"),
+                "Unigram" => UnigramJson.Load(root, model),
+                _ => throw model.Error("type", $"model type '{type}' is not supported (expected BPE, WordPiece or Unigram)"),
             };
         }
     }
@@ -181,6 +183,9 @@ public static class TokenizerJson
     /// <summary>Writes a WordPiece tokenizer (atomically).</summary>
     public static void Save(WordPieceTokenizer tokenizer, string path) => WordPieceJson.Save(tokenizer, path);
 
+    /// <summary>Writes a Unigram tokenizer (atomically).</summary>
+    public static void Save(UnigramTokenizer tokenizer, string path) => UnigramJson.Save(tokenizer, path);
+
     internal static void WriteAddedToken(Utf8JsonWriter w, string content, int id)
     {
         w.WriteStartObject();
@@ -262,6 +267,7 @@ public static class TokenizerJson
             return v.ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => throw Error(name, "expected true or false") };
         }
         public string AsString() => element.ValueKind == JsonValueKind.String ? element.GetString()! : throw Error(null, "expected a string");
+        public double AsDouble() => element.ValueKind == JsonValueKind.Number ? element.GetDouble() : throw Error(null, "expected a number");
         public int AsInt() => element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out int i) && i >= 0 ? i : throw Error(null, "expected a non-negative integer");
     }
 }

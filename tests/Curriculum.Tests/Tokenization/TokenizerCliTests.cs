@@ -65,6 +65,28 @@ public class TokenizerCliTests
     }
 
     [Fact]
+    public void Unigram_TrainsToTheAskedSize_AndEncodesAsTheLibrary_AndTooSmallASizeIsAUsageError()
+    {
+        string dir = TrainingCorpus.TempPath("cli-unigram");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string input = Path.Combine(dir, "in.txt"), json = Path.Combine(dir, "uni.json");
+            File.WriteAllText(input, TrainingCorpus.Text[..50_000]);
+            var train = ProcessRunner.Curriculum("tokenizer", "train", "--type", "unigram", "--vocab-size", "2000", "--input", input, "--out", json);
+            Assert.True(train.ExitCode == 0, train.Stderr);
+            var tok = Assert.IsType<UnigramTokenizer>(TokenizerJson.Load(json));
+            Assert.Equal(2000, tok.VocabularySize);
+            var ids = JsonSerializer.Deserialize<int[]>(ProcessRunner.Curriculum("tokenizer", "encode", "--tokenizer", json, "--file", HardTextPath).Stdout)!;
+            Assert.Equal(tok.EncodeToIds(File.ReadAllText(HardTextPath)), ids);
+            var small = ProcessRunner.Curriculum("tokenizer", "train", "--type", "unigram", "--vocab-size", "300", "--input", input, "--out", json);
+            Assert.Equal(2, small.ExitCode);
+            Assert.Contains("vocabulary size 300 is below", small.Stderr);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public void MalformedTokenizerJson_Exits2_NamingFileAndLine()
     {
         string path = TrainingCorpus.TempPath("broken.json");
