@@ -51,6 +51,8 @@ public sealed record NbgraderCell(string GradeId, bool Grade, bool Solution, boo
             throw new NotebookFormatException(path, $"{where}: field 'schema_version': expected {SchemaVersion}, found {sv.ToJsonString()}");
         if (o["grade_id"] is not JsonValue id || id.GetValueKind() != JsonValueKind.String || id.GetValue<string>().Length == 0)
             throw new NotebookFormatException(path, $"{where}: field 'grade_id': expected a non-empty string");
+        if (!id.GetValue<string>().All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))   // nbgraderformat v3.json: ^[a-zA-Z0-9_\-]*$
+            throw new NotebookFormatException(path, $"{where}: field 'grade_id': expected ASCII letters, digits, '_' and '-' only, found \"{id.GetValue<string>()}\"");
         double points = 0;
         if (grade)
         {
