@@ -32,7 +32,8 @@ repository root after changing the key or the release code:
 
 It runs `./curriculum assignment release` for our version, and writes
     tests/fixtures/assignments/key.nbgrader-release.ipynb    nbgrader's student version (nbformat.write)
-    tests/fixtures/assignments/key.nbgrader-validation.json  each validated notebook: its sha256 and the verdict
+    tests/fixtures/assignments/key.nbgrader-validation.json  each validated notebook: its sha256 and the verdict; and
+                                                             the verdict on each cell metadata of METADATA_CASES
 """
 import argparse
 import copy
@@ -96,13 +97,46 @@ def release(nbg, key, delimiters):
     return nb
 
 
+def meta(**fields):
+    """nbgrader cell metadata: a valid read-only cell, changed by `fields` (None removes a key)."""
+    m = {"grade": False, "grade_id": "cell-1", "locked": True, "schema_version": 3, "solution": False, "task": False}
+    m.update(fields)
+    return {k: v for k, v in m.items() if v is not None}
+
+
+# Cell metadata nbgrader's validator is asked about one at a time; NbgraderCell must accept exactly the valid ones.
+METADATA_CASES = [
+    ("code", meta()),
+    ("code", meta(grade=True, points=0)),
+    ("code", meta(grade=True, points=1.5, checksum="0123456789abcdef0123456789abcdef", cell_type="code")),
+    ("code", meta(grade=False, locked=False, grade_id=None)),
+    ("markdown", meta(grade=True, solution=True, locked=False, points=2)),
+    ("code", meta(schema_version=None)),
+    ("code", meta(schema_version=2)),
+    ("code", meta(locked=None)),
+    ("code", meta(solution=None)),
+    ("code", meta(hint="use a loop")),
+    ("code", meta(grade="yes")),
+    ("code", meta(grade_id="")),
+    ("code", meta(grade_id=None)),
+    ("code", meta(grade_id="übung 1")),
+    ("code", meta(grade_id="a.b")),
+    ("code", meta(grade=True)),
+    ("code", meta(grade=True, points=-1)),
+    ("code", meta(grade=True, points="2")),
+    ("markdown", meta(grade=True, points=1)),
+    ("markdown", meta(solution=True, locked=False)),
+    ("code", meta(task=True)),
+]
+
+
 def verdict(nbg, nb):
     """What nbgrader's CheckCellMetadata concludes: "valid", or the validator's error."""
     try:
         nbg.MetadataValidatorV3().validate_nb(nb)
         return "valid"
     except Exception as e:   # ValidationError, SchemaTooOldError, SchemaTooNewError
-        return f"{type(e).__name__}: {e}"
+        return f"{type(e).__name__}: {str(e).splitlines()[0]}"   # jsonschema's message, without its schema dump
 
 
 def sha256(path):
@@ -136,11 +170,17 @@ def main():
             nbformat.validate(nb)
             validated.append({"notebook": name, "sha256": sha256(path), "verdict": verdict(nbg, nb)})
             print(f"{validated[-1]['verdict']}: {name}")
+        cases = []
+        for cell_type, metadata in METADATA_CASES:
+            cell = (nbformat.v4.new_code_cell if cell_type == "code" else nbformat.v4.new_markdown_cell)("x")
+            cell.metadata["nbgrader"] = copy.deepcopy(metadata)
+            cases.append({"cell_type": cell_type, "nbgrader": metadata, "verdict": verdict(nbg, nbformat.v4.new_notebook(cells=[cell]))})
     record = {
         "made_by": "/usr/bin/python3 tools/reference/nbgrader_release.py --nbgrader-git NBGRADER_GIT_DIR",
         "nbgrader": {"repository": "https://github.com/jupyter/nbgrader", "commit": commit, "version": nbg.version},
         "validator": "nbgrader.nbgraderformat.v3.MetadataValidatorV3().validate_nb",
         "validated": validated,
+        "metadata_cases": cases,
     }
     with open(VALIDATION, "w", encoding="utf-8") as f:
         json.dump(record, f, indent=1, ensure_ascii=False)

@@ -117,6 +117,24 @@ public class NbgraderReferenceTests
         }
     }
 
+    [Fact]
+    public void Cell_metadata_is_accepted_exactly_where_nbgraders_validator_accepts_it()
+    {
+        var cases = JsonNode.Parse(File.ReadAllText(Fixture("key.nbgrader-validation.json")))!["metadata_cases"]!.AsArray();
+        Assert.True(cases.Count >= 15, Rerun);
+        Assert.Contains(cases, c => c!["verdict"]!.GetValue<string>() == "valid");
+        foreach (var c in cases)
+        {
+            var kind = c!["cell_type"]!.GetValue<string>() == "markdown" ? CellKind.Markdown : CellKind.Code;
+            var cell = new NotebookCell(kind, "x");
+            cell.Metadata[NbgraderCell.Key] = c["nbgrader"]!.DeepClone();
+            string verdict = c["verdict"]!.GetValue<string>(), what = $"{kind} cell with {c["nbgrader"]!.ToJsonString()}";
+            var e = Record.Exception(() => NbgraderCell.Of(cell, "key.ipynb", 1));
+            if (verdict == "valid") Assert.True(e == null, $"{what}: nbgrader accepts it, we threw {e?.Message}");
+            else Assert.True(e is NotebookFormatException, $"{what}: nbgrader refuses it ({verdict}), we {(e == null ? "accepted it" : "threw " + e)}");
+        }
+    }
+
     [Theory]
     [InlineData("    return 1; // ### BEGIN SOLUTION", "line 3: contains 'BEGIN SOLUTION' but is not the marker line '// ### BEGIN SOLUTION'")]
     [InlineData("    // ### BEGIN SOLUTION\n    return 1;\n    // ### END SOLUTION (the loop)", "line 5: contains 'END SOLUTION' but is not the marker line")]
