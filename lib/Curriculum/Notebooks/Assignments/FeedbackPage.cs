@@ -42,7 +42,10 @@ public static class FeedbackPage
             if (info.Solution) exercise++;
             if (keyCell.Kind == CellKind.Markdown)
             {
-                html.Append("<div class=\"cell markdown\">").Append(Markdig.Markdown.ToHtml(keyCell.Source, BookPage.Markdown)).Append("</div>\n");
+                // A written answer shows what the student wrote, never the key's reference answer.
+                string text = !info.Solution ? keyCell.Source
+                    : executed?.Cells[index].Source ?? StudentVersion.ReleasedSource(keyCell, info, exercise, keyPath, index + 1);
+                html.Append("<div class=\"cell markdown\">").Append(Markdig.Markdown.ToHtml(text, BookPage.Markdown)).Append("</div>\n");
                 continue;
             }
             var ran = executed?.Cells[index];

@@ -45,7 +45,8 @@ public sealed record GradingNotebook(NotebookDocument Notebook, IReadOnlyList<st
                     ++exercise;
                     if (theirs != null && theirs.Kind == keyCell.Kind && refusal?.Invoke(info.GradeId, theirs.Source) is { } reason)
                     {
-                        cell.Source = SolutionRegions.ReplaceSolutions(keyCell.Source, SolutionRegions.RefusedStub("answer not run: " + reason), keyPath, i + 1);
+                        cell.Source = StudentVersion.ReleasedSource(keyCell, info, exercise, keyPath, i + 1)
+                            .Replace(SolutionRegions.Stub(exercise), SolutionRegions.RefusedStub("answer not run: " + reason), StringComparison.Ordinal);
                         flags.Add($"answer '{info.GradeId}' was not run: {reason}");
                     }
                     else if (theirs != null && theirs.Kind == keyCell.Kind) cell.Source = theirs.Source;

@@ -46,11 +46,19 @@ public sealed record NbgraderCell(string GradeId, bool Grade, bool Solution, boo
             _ => throw new NotebookFormatException(path, $"{where}: field '{name}': expected true or false"),
         };
         bool grade = Flag("grade"), solution = Flag("solution"), locked = Flag("locked");
+        // nbgraderformat v3.json: these four keys are required and no others are allowed, whatever the flags say.
+        if (o["schema_version"] is not JsonValue sv || sv.GetValueKind() != JsonValueKind.Number || Number(sv) != SchemaVersion)
+            throw new NotebookFormatException(path, $"{where}: field 'schema_version': expected {SchemaVersion}, found {(o["schema_version"] is { } found ? found.ToJsonString() : "nothing")} (`nbgrader update` upgrades older notebooks)");
+        foreach (var required in new[] { "grade", "locked", "solution" })
+            if (o[required] == null) throw new NotebookFormatException(path, $"{where}: field '{required}': expected true or false, found nothing");
+        foreach (var (name, _) in o)
+            if (!Allowed.Contains(name)) throw new NotebookFormatException(path, $"{where}: field '{name}': not a field of nbgrader's format {SchemaVersion} (expected {string.Join(", ", Allowed)})");
+        if (Flag("task")) throw new NotebookFormatException(path, $"{where}: field 'task': manually graded task cells are not supported; expected false");
         if (!grade && !solution && !locked) return null;
-        if (o["schema_version"] is JsonValue sv && sv.GetValueKind() == JsonValueKind.Number && Number(sv) != SchemaVersion)
-            throw new NotebookFormatException(path, $"{where}: field 'schema_version': expected {SchemaVersion}, found {sv.ToJsonString()}");
         if (o["grade_id"] is not JsonValue id || id.GetValueKind() != JsonValueKind.String || id.GetValue<string>().Length == 0)
             throw new NotebookFormatException(path, $"{where}: field 'grade_id': expected a non-empty string");
+        if (!id.GetValue<string>().All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))   // nbgraderformat v3.json: ^[a-zA-Z0-9_\-]*$
+            throw new NotebookFormatException(path, $"{where}: field 'grade_id': expected ASCII letters, digits, '_' and '-' only, found \"{id.GetValue<string>()}\"");
         double points = 0;
         if (grade)
         {
@@ -61,6 +69,9 @@ public sealed record NbgraderCell(string GradeId, bool Grade, bool Solution, boo
             throw new NotebookFormatException(path, $"{where}: a markdown cell is graded only as an answer (grade and solution both true)");
         return new NbgraderCell(id.GetValue<string>(), grade, solution, locked, points);
     }
+
+    /// <summary>The fields of nbgraderformat v3.json (checksum and cell_type are what nbgrader writes into a student version).</summary>
+    static readonly string[] Allowed = ["cell_type", "checksum", "grade", "grade_id", "locked", "points", "schema_version", "solution", "task"];
 
     /// <summary>A JSON number as read from a file or set in memory (whose GetValue needs its exact CLR type).</summary>
     static double Number(JsonValue v) => double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
