@@ -118,7 +118,7 @@ public static partial class TorchRuntime
         return Path.Combine(root, "curriculum", "torchsharp");
     }
 
-    static string Explain(string library, string? stdcxx, List<string> defined, List<string> missing, string cause)
+    internal static string Explain(string library, string? stdcxx, List<string> defined, List<string> missing, string cause)
     {
         string system = stdcxx == null ? $"no {GlibcxxCompatibility.LibStdCxx} was found on this system"
             : $"the system libstdc++ at {stdcxx} defines versions up to {SystemLibStdCxx.Highest(defined) ?? "(none)"}";
