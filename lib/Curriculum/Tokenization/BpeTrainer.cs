@@ -55,20 +55,7 @@ public sealed class BpeTrainer(BpeTrainerOptions options, IProgress<TrainingProg
     }
 
     /// <summary>Counts the pieces of each file (UTF-8; invalid sequences become U+FFFD and are counted).</summary>
-    public void AddFiles(IEnumerable<string> paths)
-    {
-        var list = paths.ToList();
-        long total = 0, done = 0;
-        foreach (var p in list) total += new FileInfo(p).Length;
-        foreach (var p in list)
-        {
-            string text = Utf8TextFile.Read(p, out int invalid);
-            InvalidUtf8Sequences += invalid;
-            AddText(text);
-            done += new FileInfo(p).Length;
-            progress?.Report(new TrainingProgress("counting", done, total));
-        }
-    }
+    public void AddFiles(IEnumerable<string> paths) => InvalidUtf8Sequences += Utf8TextFile.CountFiles(paths, AddText, progress);
 
     /// <summary>Learns the merges and returns the tokenizer.</summary>
     public BpeTokenizer Train()

@@ -66,19 +66,7 @@ public sealed class UnigramTrainer(UnigramTrainerOptions options, IProgress<Trai
     }
 
     /// <summary>Counts the words of each file (UTF-8; invalid sequences become U+FFFD and are counted).</summary>
-    public void AddFiles(IEnumerable<string> paths)
-    {
-        var list = paths.ToList();
-        long total = 0, done = 0;
-        foreach (var p in list) total += new FileInfo(p).Length;
-        foreach (var p in list)
-        {
-            AddText(Utf8TextFile.Read(p, out int invalid));
-            InvalidUtf8Sequences += invalid;
-            done += new FileInfo(p).Length;
-            progress?.Report(new TrainingProgress("counting", done, total));
-        }
-    }
+    public void AddFiles(IEnumerable<string> paths) => InvalidUtf8Sequences += Utf8TextFile.CountFiles(paths, AddText, progress);
 
     /// <summary>Runs seed, EM and pruning; returns the tokenizer (ids: &lt;unk&gt; &lt;s&gt; &lt;/s&gt;, the byte pieces, then by score).</summary>
     public UnigramTokenizer Train()

@@ -11,6 +11,25 @@ public static class Utf8TextFile
 {
     public static string Read(string path, out int invalidSequences) => Decode(File.ReadAllBytes(path), out invalidSequences);
 
+    /// <summary>
+    /// A trainer's counting pass over files: each file's text to <paramref name="addText"/>, bytes done reported as
+    /// "counting" progress. Returns the invalid UTF-8 sequences met (each read as U+FFFD).
+    /// </summary>
+    public static int CountFiles(IEnumerable<string> paths, Action<string> addText, IProgress<TrainingProgress>? progress)
+    {
+        var list = paths.ToList();
+        long total = list.Sum(p => new FileInfo(p).Length), done = 0;
+        int invalid = 0;
+        foreach (var p in list)
+        {
+            addText(Read(p, out int n));
+            invalid += n;
+            done += new FileInfo(p).Length;
+            progress?.Report(new TrainingProgress("counting", done, total));
+        }
+        return invalid;
+    }
+
     public static string Decode(byte[] bytes, out int invalidSequences)
     {
         var counter = new CountingFallback();

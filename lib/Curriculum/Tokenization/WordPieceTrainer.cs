@@ -39,19 +39,7 @@ public sealed class WordPieceTrainer(WordPieceTrainerOptions options, IProgress<
         }
     }
 
-    public void AddFiles(IEnumerable<string> paths)
-    {
-        var list = paths.ToList();
-        long total = 0, done = 0;
-        foreach (var p in list) total += new FileInfo(p).Length;
-        foreach (var p in list)
-        {
-            AddText(Utf8TextFile.Read(p, out int invalid));
-            InvalidUtf8Sequences += invalid;
-            done += new FileInfo(p).Length;
-            progress?.Report(new TrainingProgress("counting", done, total));
-        }
-    }
+    public void AddFiles(IEnumerable<string> paths) => InvalidUtf8Sequences += Utf8TextFile.CountFiles(paths, AddText, progress);
 
     public WordPieceTokenizer Train()
     {
