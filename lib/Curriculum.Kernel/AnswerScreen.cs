@@ -22,13 +22,14 @@ public sealed class AnswerScreen
         ("reflection", ["Reflection", "Emit", "Assembly", "AssemblyLoadContext", "Loader", "Activator", "GetType", "Type", "TypeInfo",
             "MethodInfo", "MemberInfo", "FieldInfo", "PropertyInfo", "BindingFlags", "GetMethod", "GetMethods", "GetField", "GetFields",
             "GetProperty", "GetProperties", "GetMember", "GetMembers", "GetConstructor", "InvokeMember", "CreateDelegate", "DeclaringType",
-            "ReflectedType", "TypeHandle", "MethodHandle", "CompilerServices", "RuntimeHelpers", "ModuleInitializer", "Unsafe"]),
+            "ReflectedType", "TypeHandle", "MethodHandle", "CompilerServices", "RuntimeHelpers", "ModuleInitializer", "Unsafe",
+            "Expression", "Expressions", "TypeDescriptor", "ComponentModel"]),   // expression trees and TypeDescriptor reach members by name
         ("the process", ["Environment", "AppDomain", "AppContext", "Process", "Exit", "FailFast", "InteropServices", "Marshal",
             "NativeLibrary", "DllImport", "LibraryImport", "GCHandle"]),
         ("files", ["IO", "File", "FileInfo", "Directory", "DirectoryInfo", "FileStream", "StreamWriter", "StreamReader", "FileSystemWatcher",
             "Pipes", "Sockets", "Net", "Http"]),
         ("the console's streams", ["SetOut", "SetError", "SetIn", "OpenStandardOutput", "OpenStandardError", "OpenStandardInput"]),
-        ("the kernel", ["Microsoft", "DotNet", "Interactive", "Kernel", "KernelInvocationContext"]),
+        ("the kernel", ["Microsoft", "DotNet", "Interactive", "Kernel", "KernelInvocationContext", "Formatter", "CSharpScript"]),
         ("threads", ["Thread", "ThreadPool", "Task", "ValueTask", "Timer", "ThreadStart"]));
 
     /// <summary>Keywords with the same reach: unmanaged code, code that goes on after the cell returns.</summary>

@@ -55,7 +55,7 @@ public sealed class BpeTrainer(BpeTrainerOptions options, IProgress<TrainingProg
     }
 
     /// <summary>Counts the pieces of each file (UTF-8; invalid sequences become U+FFFD and are counted).</summary>
-    public void AddFiles(IEnumerable<string> paths) => InvalidUtf8Sequences += Utf8TextFile.CountFiles(paths, AddText, progress);
+    public void AddFiles(IEnumerable<string> paths) => InvalidUtf8Sequences += Utf8TextFile.CountFiles(paths, text => AddText(text), progress);
 
     /// <summary>Learns the merges and returns the tokenizer.</summary>
     public BpeTokenizer Train()

@@ -51,6 +51,7 @@ public class AnswerScreenTests
     [InlineData("File.WriteAllText(\"x.ipynb\", \"{}\"); return [];", "line 3: 'File' (files)")]
     [InlineData("return (double[])xs.GetType().Assembly.CreateInstance(\"X\")!;", "line 3: 'GetType' (reflection)")]
     [InlineData("Microsoft.DotNet.Interactive.Kernel.Root.ToString(); return [];", "line 3: 'Microsoft' (the kernel)")]
+    [InlineData("var call = System.Linq.Expressions.Expression.Call(System.Linq.Expressions.Expression.Constant(xs), \"GetHashCode\", null);\n    return [];", "line 3: 'Expression' (reflection)")]
     [InlineData("System.Threading.Tasks.Task.Run(() => { }); return [];", "line 3: 'Task' (threads)")]
     [InlineData("Console.SetOut(TextWriter.Null); return [];", "line 3: 'SetOut' (the console's streams)")]
     [InlineData("@Environment.FailFast(\"x\"); return [];", "line 3: 'Environment' (the process)")]   // a verbatim name is the same name
