@@ -60,7 +60,7 @@ static class ProcessRunner
             if (!process.WaitForExit(timeout))
             {
                 process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"process {process.Id} did not finish within {timeout}");
+                throw new TimeoutException($"process {process.Id} did not finish within {timeout}; its stderr so far:\n{Stderr}");
             }
             process.WaitForExit();   // drains the asynchronous output
             lock (_stdout) lock (_stderr) return new Result(process.ExitCode, _stdout.ToString(), _stderr.ToString());
@@ -79,10 +79,15 @@ static class ProcessRunner
     /// <summary>Starts the <c>curriculum</c> CLI built beside the tests without waiting for it.</summary>
     public static Running StartCurriculum(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // A test run started as a background job of a non-interactive shell inherits SIGINT ignored (POSIX), and .NET
+        // keeps an ignored SIGINT ignored; the tests that signal the CLI need its default action back (env execs dotnet,
+        // so the process id is the CLI's).
+        var info = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoPaths.Root,
         };
+        info.ArgumentList.Add("--default-signal=INT");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Curriculum.Cli.dll"));
         foreach (var a in args) info.ArgumentList.Add(a);
         var running = new Running(Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet"));
