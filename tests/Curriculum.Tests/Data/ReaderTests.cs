@@ -12,12 +12,15 @@ public class ReaderTests
     [InlineData("corpora/zh.jsonl", 2408)]
     [InlineData("tasks/spam-train.jsonl", 1181)]
     [InlineData("tasks/spam-test.jsonl", 319)]
+    [InlineData("tasks/wordnet-pos-train.jsonl", 3184)]
+    [InlineData("tasks/wordnet-pos-test.jsonl", 816)]
     public void ShippedCorporaHaveTheDocumentCountsOfTheBuild(string file, int expected)
     {
         var docs = JsonlReader.Read(Path.Combine(RepoPaths.Data, file)).ToList();
         Assert.Equal(expected, docs.Count);
         Assert.Equal(docs.Count, docs.Select(d => d.Id).Distinct().Count());
-        if (file.StartsWith("tasks")) Assert.All(docs, d => Assert.Contains(d.Label, new[] { "spam", "ham" }));
+        if (file.StartsWith("tasks/spam")) Assert.All(docs, d => Assert.Contains(d.Label, new[] { "spam", "ham" }));
+        if (file.StartsWith("tasks/wordnet-pos")) Assert.All(docs, d => Assert.Contains(d.Label, new[] { "noun", "verb", "adjective", "adverb" }));
     }
 
     [Fact]
@@ -28,6 +31,22 @@ public class ReaderTests
         Assert.Equal(477, train.Count(d => d.Label == "spam"));
         Assert.Equal(123, test.Count(d => d.Label == "spam"));
         Assert.Empty(train.Select(d => d.Id).Intersect(test.Select(d => d.Id)));
+    }
+
+    [Fact]
+    public void WordNetPosTaskSharesNoEntryAndNoWordWithThePreTrainingPool()
+    {
+        // hq.jsonl entries read "words (pos): gloss"; the task's read "words: gloss". A test word found among hq's words
+        // would put its part of speech into the pre-training text.
+        static IEnumerable<string> Words(string head) => head.Split(',').Select(w => w.Trim().ToLowerInvariant());
+        var hq = JsonlReader.Read(Path.Combine(RepoPaths.Data, "corpora/hq.jsonl")).ToList();
+        var hqWords = hq.SelectMany(d => Words(d.Text[..d.Text.IndexOf(" (", StringComparison.Ordinal)])).ToHashSet();
+        var train = JsonlReader.Read(Path.Combine(RepoPaths.Data, "tasks/wordnet-pos-train.jsonl")).ToList();
+        var test = JsonlReader.Read(Path.Combine(RepoPaths.Data, "tasks/wordnet-pos-test.jsonl")).ToList();
+        Assert.Empty(train.Select(d => d.Id).Intersect(test.Select(d => d.Id)));
+        Assert.Empty(test.Select(d => d.Id).Intersect(hq.Select(d => d.Id)));
+        Assert.All(test.Concat(train), d => Assert.DoesNotContain(Words(d.Text[..d.Text.IndexOf(": ", StringComparison.Ordinal)]), hqWords.Contains));
+        Assert.Equal([191, 203, 207, 215], test.GroupBy(d => d.Label).Select(g => g.Count()).Order());
     }
 
     [Fact]
