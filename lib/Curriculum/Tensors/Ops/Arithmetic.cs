@@ -16,6 +16,7 @@ public static partial class F
     {
         int[] sa = a.ShapeArray, sb = b.ShapeArray;
         var shape = Shapes.Broadcast(sa, sb, name);
+        if (a.OnDevice || b.OnDevice) return BinaryOnDevice(a, b, op, name);
         var y = Tensor.Empty(shape);
         float[] ad = a.Data, bd = b.Data, yd = y.Data;
         if (Shapes.Equal(sa, sb))
@@ -69,6 +70,20 @@ public static partial class F
         return Autograd.Record(y, name, [a, b], g => MulDivBackward(g, a, b, shape, op == BinaryOp.Mul));
     }
 
+    // Add and Sub on a device; their backward sums dY over the broadcast dimensions of each input.
+    static Tensor BinaryOnDevice(Tensor a, Tensor b, BinaryOp op, string name)
+    {
+        var k = DeviceOps.KernelsOf(name, a, b);
+        if (op is not (BinaryOp.Add or BinaryOp.Sub)) throw DeviceOps.NotImplemented(name, a.Device);
+        float sign = op == BinaryOp.Sub ? -1f : 1f;
+        var y = new Tensor(k.Add(a.Buffer!, b.Buffer!, sign));
+        return Autograd.RecordOnDevice(y, name, [a, b], g =>
+        {
+            if (a.RequiresGrad) Autograd.AccumulateOnDevice(a, k.SumToShape(g, a.ShapeArray, 1f));
+            if (b.RequiresGrad) Autograd.AccumulateOnDevice(b, k.SumToShape(g, b.ShapeArray, sign));
+        });
+    }
+
     // d(a*b) = g*b da + g*a db;  d(a/b) = g/b da - g*a/b^2 db, each summed over the broadcast copies.
     static void MulDivBackward(float[] g, Tensor a, Tensor b, int[] shape, bool mul)
     {
@@ -101,6 +116,7 @@ public static partial class F
     /// <summary>alpha · x (<c>x * alpha</c>).</summary>
     public static Tensor Scale(Tensor x, float alpha)
     {
+        DeviceOps.RequireHost("Scale", x);
         var y = Tensor.Empty(x.ShapeArray);
         Elementwise.Scale(x.Data, alpha, y.Data);
         return Autograd.Record(y, "Scale", [x], g =>
@@ -113,6 +129,7 @@ public static partial class F
     /// <summary>x + c for a scalar c.</summary>
     public static Tensor AddScalar(Tensor x, float c)
     {
+        DeviceOps.RequireHost("AddScalar", x);
         var y = Tensor.Empty(x.ShapeArray);
         for (int i = 0; i < y.Data.Length; i++) y.Data[i] = x.Data[i] + c;
         return Autograd.Record(y, "AddScalar", [x], g =>
@@ -127,6 +144,7 @@ public static partial class F
     /// <summary>e^x</summary>
     public static Tensor Exp(Tensor x)
     {
+        DeviceOps.RequireHost("Exp", x);
         var y = Tensor.Empty(x.ShapeArray);
         for (int i = 0; i < y.Data.Length; i++) y.Data[i] = MathF.Exp(x.Data[i]);
         return Autograd.Record(y, "Exp", [x], g =>
@@ -139,6 +157,7 @@ public static partial class F
     /// <summary>Natural logarithm.</summary>
     public static Tensor Log(Tensor x)
     {
+        DeviceOps.RequireHost("Log", x);
         var y = Tensor.Empty(x.ShapeArray);
         for (int i = 0; i < y.Data.Length; i++) y.Data[i] = MathF.Log(x.Data[i]);
         return Autograd.Record(y, "Log", [x], g =>
