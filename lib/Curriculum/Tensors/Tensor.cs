@@ -110,7 +110,8 @@ public sealed partial class Tensor
     {
         int r = values.GetLength(0), c = values.GetLength(1);
         var t = Empty([r, c]);
-        for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) t.Data[i * c + j] = values[i, j];
+        var d = t.Data;
+        for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) d[i * c + j] = values[i, j];
         return t;
     }
     /// <summary>A 0-dimensional tensor, shape () (<c>torch.tensor(v)</c>).</summary>
@@ -120,7 +121,8 @@ public sealed partial class Tensor
     public static Tensor Arange(int n)
     {
         var t = Empty([n]);
-        for (int i = 0; i < n; i++) t.Data[i] = i;
+        var d = t.Data;
+        for (int i = 0; i < n; i++) d[i] = i;
         return t;
     }
 

@@ -135,11 +135,12 @@ public static partial class F
     {
         DeviceOps.RequireHost("Relu", x);
         var y = Tensor.Empty(x.ShapeArray);
-        for (int i = 0; i < y.Data.Length; i++) y.Data[i] = MathF.Max(x.Data[i], 0f);
+        float[] xd = x.Data, yd = y.Data;
+        for (int i = 0; i < yd.Length; i++) yd[i] = MathF.Max(xd[i], 0f);
         return Autograd.Record(y, "Relu", [x], g =>
         {
             var gx = Autograd.GradBuffer(x);
-            if (gx != null) for (int i = 0; i < gx.Length; i++) if (x.Data[i] > 0f) gx[i] += g[i];
+            if (gx != null) for (int i = 0; i < gx.Length; i++) if (xd[i] > 0f) gx[i] += g[i];
         });
     }
 
@@ -148,11 +149,12 @@ public static partial class F
     {
         DeviceOps.RequireHost("Tanh", x);
         var y = Tensor.Empty(x.ShapeArray);
-        for (int i = 0; i < y.Data.Length; i++) y.Data[i] = MathF.Tanh(x.Data[i]);
+        float[] xd = x.Data, yd = y.Data;
+        for (int i = 0; i < yd.Length; i++) yd[i] = MathF.Tanh(xd[i]);
         return Autograd.Record(y, "Tanh", [x], g =>
         {
             var gx = Autograd.GradBuffer(x);
-            if (gx != null) for (int i = 0; i < gx.Length; i++) gx[i] += g[i] * (1f - y.Data[i] * y.Data[i]);
+            if (gx != null) for (int i = 0; i < gx.Length; i++) gx[i] += g[i] * (1f - yd[i] * yd[i]);
         });
     }
 }

@@ -131,7 +131,8 @@ public static partial class F
     {
         DeviceOps.RequireHost("AddScalar", x);
         var y = Tensor.Empty(x.ShapeArray);
-        for (int i = 0; i < y.Data.Length; i++) y.Data[i] = x.Data[i] + c;
+        float[] xd = x.Data, yd = y.Data;
+        for (int i = 0; i < yd.Length; i++) yd[i] = xd[i] + c;
         return Autograd.Record(y, "AddScalar", [x], g =>
         {
             var gx = Autograd.GradBuffer(x);
@@ -146,11 +147,12 @@ public static partial class F
     {
         DeviceOps.RequireHost("Exp", x);
         var y = Tensor.Empty(x.ShapeArray);
-        for (int i = 0; i < y.Data.Length; i++) y.Data[i] = MathF.Exp(x.Data[i]);
+        float[] xd = x.Data, yd = y.Data;
+        for (int i = 0; i < yd.Length; i++) yd[i] = MathF.Exp(xd[i]);
         return Autograd.Record(y, "Exp", [x], g =>
         {
             var gx = Autograd.GradBuffer(x);
-            if (gx != null) Elementwise.MulAddInPlace(gx, g, y.Data);
+            if (gx != null) Elementwise.MulAddInPlace(gx, g, yd);
         });
     }
 
@@ -159,11 +161,12 @@ public static partial class F
     {
         DeviceOps.RequireHost("Log", x);
         var y = Tensor.Empty(x.ShapeArray);
-        for (int i = 0; i < y.Data.Length; i++) y.Data[i] = MathF.Log(x.Data[i]);
+        float[] xd = x.Data, yd = y.Data;
+        for (int i = 0; i < yd.Length; i++) yd[i] = MathF.Log(xd[i]);
         return Autograd.Record(y, "Log", [x], g =>
         {
             var gx = Autograd.GradBuffer(x);
-            if (gx != null) for (int i = 0; i < gx.Length; i++) gx[i] += g[i] / x.Data[i];
+            if (gx != null) for (int i = 0; i < gx.Length; i++) gx[i] += g[i] / xd[i];
         });
     }
 }
