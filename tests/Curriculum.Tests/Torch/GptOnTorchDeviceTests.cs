@@ -16,17 +16,20 @@ public class GptOnTorchDeviceTests(ITestOutputHelper output)
     const int Batch = 4, Length = 12, Steps = 20;
 
     /// <summary>The loss of each of <paramref name="steps"/> AdamW steps (clip 1.0) on fixed random batches.</summary>
-    static float[] Train(GptModel model, int steps, ulong dataSeed)
+    static float[] Train(GptModel model, int steps, ulong dataSeed) => TrainWithNorms(model, steps, dataSeed).Losses;
+
+    /// <summary>The losses and the gradient norms before clipping.</summary>
+    static (float[] Losses, float[] Norms) TrainWithNorms(GptModel model, int steps, ulong dataSeed)
     {
         var data = new Generator(dataSeed);
         var opt = new AdamW(model.Parameters(), lr: 3e-3f, weightDecay: 0.1f);
-        var losses = new float[steps];
+        float[] losses = new float[steps], norms = new float[steps];
         for (int s = 0; s < steps; s++)
         {
             var (ids, targets) = RandomBatch(data);
-            losses[s] = Step(model, opt, ids, targets);
+            (losses[s], norms[s]) = Step(model, opt, ids, targets);
         }
-        return losses;
+        return (losses, norms);
     }
 
     /// <summary>Sequences that count up from a random token (mod V): learnable, so the loss must fall.</summary>
@@ -50,18 +53,22 @@ public class GptOnTorchDeviceTests(ITestOutputHelper output)
     public void TwentyAdamWStepsGiveTheSameLossesOnCpuAndTorchCpu()
     {
         TorchDevices.Register();
-        var onCpu = Train(new GptModel(Config, new Generator(7)), Steps, dataSeed: 11);
+        var (onCpu, normsCpu) = TrainWithNorms(new GptModel(Config, new Generator(7)), Steps, dataSeed: 11);
         var model = new GptModel(Config, new Generator(7));
         model.To(Device.TorchCpu);
         Assert.All(model.Parameters(), p => Assert.Equal("torch-cpu", p.Device.Name));
-        var onTorch = Train(model, Steps, dataSeed: 11);
+        var (onTorch, normsTorch) = TrainWithNorms(model, Steps, dataSeed: 11);
         double worst = 0;
         for (int s = 0; s < Steps; s++)
         {
             double diff = Math.Abs(onCpu[s] - onTorch[s]);
             worst = Math.Max(worst, diff);
-            output.WriteLine($"step {s + 1,2}: cpu {onCpu[s]:F7}  torch-cpu {onTorch[s]:F7}  |diff| {diff:G3}");
+            output.WriteLine($"step {s + 1,2}: cpu {onCpu[s]:F7}  torch-cpu {onTorch[s]:F7}  |diff| {diff:G3}   "
+                + $"gradient norm cpu {normsCpu[s]:F5} torch-cpu {normsTorch[s]:F5}");
+            Assert.True(Math.Abs(normsCpu[s] - normsTorch[s]) <= 1e-4 * normsCpu[s], $"step {s + 1}: gradient norm {normsCpu[s]} vs {normsTorch[s]}");
         }
+        // Clipping (the norm and the scaling, on the device) takes part: some steps' norms exceed the limit of 1.
+        Assert.Contains(normsTorch, n => n > 1f);
         output.WriteLine($"max |diff| {worst:G3}");
         // Same weights, same batches, float32 on both: the devices differ only in the order of their sums (a few ε = 6e-8
         // of each product's magnitude per op), which AdamW carries forward. Measured: at most 2 ulp of the loss (4.8e-7 at ~3.7).
@@ -114,7 +121,7 @@ public class GptOnTorchDeviceTests(ITestOutputHelper output)
         {
             if (s == 3) back.To(Device.Cpu);   // AdamW's moments follow the parameters on their next step
             var (ids, targets) = RandomBatch(data);
-            float lossStay = Step(stay, optStay, ids, targets), lossBack = Step(back, optBack, ids, targets);
+            float lossStay = Step(stay, optStay, ids, targets).Loss, lossBack = Step(back, optBack, ids, targets).Loss;
             output.WriteLine($"step {s + 1}: torch-cpu {lossStay:F7}, {(s >= 3 ? "cpu" : "torch-cpu")} {lossBack:F7}");
             // Bit-identical before the move; after it, the float32 differences of the two devices (see the 20-step test).
             if (s < 3) Assert.Equal(lossStay, lossBack);
@@ -126,14 +133,15 @@ public class GptOnTorchDeviceTests(ITestOutputHelper output)
         Assert.Equal(Device.Cpu, state["state.0.exp_avg"].Device);
     }
 
-    static float Step(GptModel model, AdamW opt, IntTensor ids, IntTensor targets)
+    /// <summary>One AdamW step with clipping at norm 1; the loss and the gradient norm before clipping.</summary>
+    static (float Loss, float Norm) Step(GptModel model, AdamW opt, IntTensor ids, IntTensor targets)
     {
         opt.ZeroGrad();
         var loss = model.Loss(ids, targets);
         loss.Backward();
-        GradientClipping.ClipGradNorm(model.Parameters(), 1f);
+        float norm = GradientClipping.ClipGradNorm(model.Parameters(), 1f);
         opt.Step();
-        return loss.Item();
+        return (loss.Item(), norm);
     }
 
     [Fact]
