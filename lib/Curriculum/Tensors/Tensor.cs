@@ -71,11 +71,10 @@ public sealed partial class Tensor
     {
         if (!IsLeaf) throw new InvalidOperationException("MoveTo: only a leaf (a parameter) moves in place; use To(device) for a result of an op.");
         if (device == Device) return;
-        var old = _buffer;
-        float[] host = _data ?? old!.ToArray();
+        // The old storage is left to the garbage collector: a detached view (a state dict) may still share it.
+        float[] host = _data ?? _buffer!.ToArray();
         if (device.Kernels is { } kernels) { _buffer = kernels.FromHost(host, _shape); _data = null; }
         else { _data = host; _buffer = null; }
-        old?.Dispose();
         Grad?.MoveTo(device);
     }
 

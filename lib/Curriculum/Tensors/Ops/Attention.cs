@@ -80,19 +80,21 @@ public static partial class F
     {
         var k = DeviceOps.KernelsOf("SelfAttention", qkv, attnMask);
         DeviceOps.RequireFp32("SelfAttention", qkv.Device, OpClass.MatMulInput, OpClass.MatMulOutput, OpClass.Softmax);
-        if (dropoutP < 0f || dropoutP >= 1f) throw new ArgumentOutOfRangeException(nameof(dropoutP), dropoutP, "SelfAttention: dropout must be in [0, 1).");
-        if (attnMask != null)
-        {
-            int[] s = qkv.ShapeArray, full = [s[0], numHeads, s[1], s[1]];
-            if (attnMask.Rank > 4 || !Shapes.Equal(Shapes.Broadcast(attnMask.ShapeArray, full, "SelfAttention"), full))
-                throw new ArgumentException($"SelfAttention: mask {Shapes.Text(attnMask.ShapeArray)} does not broadcast to the scores' shape {Shapes.Text(full)}.");
-        }
         int[] sq = qkv.ShapeArray;
+        CheckDropoutAndMask("SelfAttention", dropoutP, attnMask, [sq[0], numHeads, sq[1], sq[1]]);
         var dropMask = dropoutP > 0f
             ? k.DropoutMask([sq[0], numHeads, sq[1], sq[1]], dropoutP, (generator ?? Generator.Default).NextUInt64()) : null;
         var (y, p, used) = k.SelfAttention(qkv.Buffer!, numHeads, attnMask?.Buffer, isCausal, dropMask, scale);
         return Autograd.RecordOnDevice(new Tensor(y), "SelfAttention", [qkv], g =>
             Autograd.AccumulateOnDevice(qkv, k.SelfAttentionBackward(g, qkv.Buffer!, numHeads, p, used, dropMask, scale)));
+    }
+
+    /// <summary>Dropout in [0, 1) and a mask that broadcasts to the scores' shape <paramref name="full"/> (B,H,Tq,Tk).</summary>
+    static void CheckDropoutAndMask(string op, float dropoutP, Tensor? mask, int[] full)
+    {
+        if (dropoutP < 0f || dropoutP >= 1f) throw new ArgumentOutOfRangeException(nameof(dropoutP), dropoutP, $"{op}: dropout must be in [0, 1).");
+        if (mask != null && (mask.Rank > 4 || !Shapes.Equal(Shapes.Broadcast(mask.ShapeArray, full, op), full)))
+            throw new ArgumentException($"{op}: mask {Shapes.Text(mask.ShapeArray)} does not broadcast to the scores' shape {Shapes.Text(full)}.");
     }
 
     readonly record struct AttentionDims(int B, int H, int Tq, int Tk, int D, int Dv);
@@ -106,15 +108,9 @@ public static partial class F
     static Tensor AttentionCore(string op, AttentionDims n, Tensor[] inputs, Operand q, Operand k, Operand v,
         int[] outShape, int oBatch, int oHead, int oRow, Tensor? mask, bool causal, float dropoutP, Generator? generator, float scale)
     {
-        if (dropoutP < 0f || dropoutP >= 1f) throw new ArgumentOutOfRangeException(nameof(dropoutP), dropoutP, $"{op}: dropout must be in [0, 1).");
         int[] full = [n.B, n.H, n.Tq, n.Tk];
-        int[] ms = [0, 0, 0, 0];
-        if (mask != null)
-        {
-            if (mask.Rank > 4 || !Shapes.Equal(Shapes.Broadcast(mask.ShapeArray, full, op), full))
-                throw new ArgumentException($"{op}: mask {Shapes.Text(mask.ShapeArray)} does not broadcast to the scores' shape {Shapes.Text(full)}.");
-            ms = Shapes.BroadcastStrides(mask.ShapeArray, full);
-        }
+        CheckDropoutAndMask(op, dropoutP, mask, full);
+        int[] ms = mask != null ? Shapes.BroadcastStrides(mask.ShapeArray, full) : [0, 0, 0, 0];
         int tt = n.Tq * n.Tk;
         var probs = new float[n.B * n.H * tt];           // P (B,H,Tq,Tk), kept for backward
         var y = Tensor.Empty(outShape);
