@@ -1,5 +1,6 @@
 using Curriculum.Models;
 using Curriculum.Optim;
+using Curriculum.Precision;
 using Curriculum.Tensors;
 using Curriculum.Torch;
 using Xunit.Abstractions;
@@ -139,8 +140,11 @@ public class GptOnTorchDeviceTests(ITestOutputHelper output)
         opt.ZeroGrad();
         var loss = model.Loss(ids, targets);
         loss.Backward();
+        // As a trainer does: store gradients and weights in the policy's formats (fp32 here: nothing to round, on any device).
+        ParameterRounding.RoundGradients(model.Parameters(), PrecisionPolicy.Fp32);
         float norm = GradientClipping.ClipGradNorm(model.Parameters(), 1f);
         opt.Step();
+        ParameterRounding.RoundWeights(model.Parameters(), PrecisionPolicy.Fp32);
         return (loss.Item(), norm);
     }
 

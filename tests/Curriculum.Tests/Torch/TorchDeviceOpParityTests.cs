@@ -1,3 +1,4 @@
+using Curriculum.Precision;
 using Curriculum.Tensors;
 using Curriculum.Torch;
 using Xunit.Abstractions;
@@ -121,6 +122,17 @@ public class TorchDeviceOpParityTests(ITestOutputHelper output)
         Assert.Contains("'torch-cpu'", softmax.Message);
         Assert.Contains("Mul", Assert.Throws<NotSupportedException>(() => t * t).Message);
         Assert.Contains("MatMul", Assert.Throws<NotSupportedException>(() => t.MatMul(Tensor.Ones(3, 2).To(Device.TorchCpu))).Message);
+
+        var w = Tensor.Ones(4, 3).To(Device.TorchCpu);
+        using (Autocast.Enter(PrecisionPolicy.Bf16Autocast))
+        {
+            var bf16 = Assert.Throws<NotSupportedException>(() => F.Linear(t, w));
+            Assert.Contains("'torch-cpu'", bf16.Message);
+            Assert.Contains("bf16 autocast", bf16.Message);
+        }
+        var rounding = Assert.Throws<NotSupportedException>(() =>
+            ParameterRounding.RoundWeights([w], PrecisionPolicy.Fp32.With(OpClass.MasterWeights, FloatFormat.Bf16)));
+        Assert.Contains("RoundWeights", rounding.Message);
 
         var mixed = Assert.Throws<ArgumentException>(() => F.Linear(t, Tensor.Ones(4, 3)));
         Assert.Contains("cpu", mixed.Message);
