@@ -30,8 +30,9 @@ internal sealed class TorchBuffer : IDeviceBuffer
 
     public float[] ToArray()
     {
-        using var host = Value.cpu();
-        return host.data<float>().ToArray();
+        using var host = Value.cpu();             // a new handle (a copy only from another device)
+        using var dense = host.contiguous();
+        return dense.data<float>().ToArray();
     }
 
     public void CopyFrom(ReadOnlySpan<float> values)

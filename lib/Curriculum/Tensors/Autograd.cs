@@ -82,25 +82,24 @@ public static class Autograd
     /// <summary>Attaches a backward closure to <paramref name="output"/> if any input requires a gradient.</summary>
     internal static Tensor Record(Tensor output, string op, Tensor[] inputs, Action<float[]> backward)
     {
-        if (OpProfiler.Enabled) OpProfiler.Forward(op);
-        if (!IsGradEnabled) return output;
-        bool any = false;
-        foreach (var t in inputs) any |= t.RequiresGrad;
-        if (!any) return output;
-        output.SetGradFn(new Node(op, inputs, backward));
+        if (MustRecord(op, inputs)) output.SetGradFn(new Node(op, inputs, backward));
         return output;
     }
 
     /// <summary>As <see cref="Record"/> for an output on a device: <paramref name="backward"/> receives dY as a device buffer.</summary>
     internal static Tensor RecordOnDevice(Tensor output, string op, Tensor[] inputs, Action<IDeviceBuffer> backward)
     {
-        if (OpProfiler.Enabled) OpProfiler.Forward(op);
-        if (!IsGradEnabled) return output;
-        bool any = false;
-        foreach (var t in inputs) any |= t.RequiresGrad;
-        if (!any) return output;
-        output.SetGradFn(new Node(op, inputs, backward));
+        if (MustRecord(op, inputs)) output.SetGradFn(new Node(op, inputs, backward));
         return output;
+    }
+
+    // Counts the op for the profiler; true in grad mode when any input requires a gradient.
+    static bool MustRecord(string op, Tensor[] inputs)
+    {
+        if (OpProfiler.Enabled) OpProfiler.Forward(op);
+        if (!IsGradEnabled) return false;
+        foreach (var t in inputs) if (t.RequiresGrad) return true;
+        return false;
     }
 
     /// <summary>
