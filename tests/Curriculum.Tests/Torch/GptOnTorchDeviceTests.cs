@@ -16,7 +16,7 @@ public class GptOnTorchDeviceTests(ITestOutputHelper output)
     static readonly GptConfig Config = new(VocabSize: 48, MaxPositions: 16, Dim: 32, Layers: 2, Heads: 4, FfnDim: 64);
     const int Batch = 4, Length = 12, Steps = 20;
 
-    /// <summary>The loss of each of <paramref name="steps"/> AdamW steps (clip 1.0) on fixed random batches.</summary>
+    /// <summary>The loss of each of <paramref name="steps"/> AdamW steps (clip 1.0) on batches drawn from <paramref name="dataSeed"/>.</summary>
     static float[] Train(GptModel model, int steps, ulong dataSeed) => TrainWithNorms(model, steps, dataSeed).Losses;
 
     /// <summary>The losses and the gradient norms before clipping.</summary>
@@ -27,14 +27,14 @@ public class GptOnTorchDeviceTests(ITestOutputHelper output)
         float[] losses = new float[steps], norms = new float[steps];
         for (int s = 0; s < steps; s++)
         {
-            var (ids, targets) = RandomBatch(data);
+            var (ids, targets) = CountingBatch(data);
             (losses[s], norms[s]) = Step(model, opt, ids, targets);
         }
         return (losses, norms);
     }
 
     /// <summary>Sequences that count up from a random token (mod V): learnable, so the loss must fall.</summary>
-    static (IntTensor Ids, IntTensor Targets) RandomBatch(Generator g)
+    static (IntTensor Ids, IntTensor Targets) CountingBatch(Generator g)
     {
         int v = Config.VocabSize;
         int[] x = new int[Batch * Length], y = new int[Batch * Length];
@@ -92,7 +92,7 @@ public class GptOnTorchDeviceTests(ITestOutputHelper output)
             model.Save(path);
             var onCpu = new GptModel(Config, new Generator(99));
             onCpu.Load(path);
-            var (ids, targets) = RandomBatch(new Generator(8));
+            var (ids, targets) = CountingBatch(new Generator(8));
             float lossCpu, lossTorch;
             using (Autograd.NoGrad())
             {
@@ -121,7 +121,7 @@ public class GptOnTorchDeviceTests(ITestOutputHelper output)
         for (int s = 0; s < 6; s++)
         {
             if (s == 3) back.To(Device.Cpu);   // AdamW's moments follow the parameters on their next step
-            var (ids, targets) = RandomBatch(data);
+            var (ids, targets) = CountingBatch(data);
             float lossStay = Step(stay, optStay, ids, targets).Loss, lossBack = Step(back, optBack, ids, targets).Loss;
             output.WriteLine($"step {s + 1}: torch-cpu {lossStay:F7}, {(s >= 3 ? "cpu" : "torch-cpu")} {lossBack:F7}");
             // Bit-identical before the move; after it, the float32 differences of the two devices (see the 20-step test).
