@@ -80,7 +80,8 @@ public static class Lora
             if (a.Merged) continue;
             var w = a.Layer.Weight.Clone();
             var delta = a.DeltaWeight().Data;
-            for (int i = 0; i < delta.Length; i++) w.Data[i] += delta[i];
+            var wd = w.Data;
+            for (int i = 0; i < delta.Length; i++) wd[i] += delta[i];
             state[prefix + "weight"] = w;
         }
         return state;

@@ -80,13 +80,24 @@ public abstract class Module
     /// <summary>Evaluation mode: dropout off (<c>eval()</c>).</summary>
     public Module Eval() => Train(false);
 
+    /// <summary>
+    /// Moves every parameter (and its gradient) to <paramref name="device"/> in place (<c>module.to(device)</c>): the
+    /// parameter objects stay the same, so optimisers built on them keep working. Returns this module.
+    /// </summary>
+    public Module To(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        foreach (var p in Parameters()) p.MoveTo(device);
+        return this;
+    }
+
     /// <summary>Clears every parameter's gradient (<c>zero_grad(set_to_none=True)</c>).</summary>
     public void ZeroGrad()
     {
         foreach (var p in Parameters()) p.Grad = null;
     }
 
-    /// <summary>Name -> parameter (sharing its data), in <see cref="NamedParameters"/> order (<c>state_dict()</c>).</summary>
+    /// <summary>Name -> parameter (sharing its data, on its device), in <see cref="NamedParameters"/> order (<c>state_dict()</c>).</summary>
     public Dictionary<string, Tensor> StateDict()
     {
         var d = new Dictionary<string, Tensor>();
@@ -95,8 +106,9 @@ public abstract class Module
     }
 
     /// <summary>
-    /// Copies values into the parameters (<c>load_state_dict(strict=True)</c>). Everything is checked first:
-    /// a missing or unexpected name or a wrong shape throws and leaves the module unchanged.
+    /// Copies values into the parameters (<c>load_state_dict(strict=True)</c>), from whatever device they are on to the
+    /// parameters' device. Everything is checked first: a missing or unexpected name or a wrong shape throws and leaves
+    /// the module unchanged.
     /// </summary>
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state, string source = "state dict")
     {
@@ -119,7 +131,12 @@ public abstract class Module
             if (wrong.Count > 0) parts.Add("wrong shape: " + string.Join("; ", wrong));
             throw new InvalidDataException($"{source}: does not match {GetType().Name} ({string.Join(" | ", parts)}); nothing was loaded.");
         }
-        foreach (var (n, p) in named) state[n].Data.AsSpan().CopyTo(p.Data);
+        foreach (var (n, p) in named)
+        {
+            var values = state[n].Device == Device.Cpu ? state[n].Data : state[n].ToArray();
+            if (p.Buffer is { } buffer) buffer.CopyFrom(values);
+            else values.AsSpan().CopyTo(p.Data);
+        }
     }
 
     /// <summary>Writes the state dict as a safetensors file (atomically).</summary>

@@ -10,6 +10,7 @@ namespace Curriculum.Optim;
 ///   p ← p·(1 - lr·wd);  m ← β1 m + (1-β1) g;  v ← β2 v + (1-β2) g²;
 ///   p ← p - (lr / (1-β1ᵗ)) · m / (√v / √(1-β2ᵗ) + ε).
 /// With a 16-bit <see cref="Optimizer.StateFormat"/>, m and v are rounded to it before the parameter update reads them.
+/// A parameter on a device keeps its moments on that device and is updated by the device's kernel (fp32 state only).
 /// </summary>
 public sealed class AdamW : Optimizer
 {
@@ -17,6 +18,7 @@ public sealed class AdamW : Optimizer
     public float Beta2 { get; }
     public float Eps { get; }
     readonly Dictionary<int, (float[] M, float[] V)> _moments = [];
+    readonly Dictionary<int, (IDeviceBuffer M, IDeviceBuffer V)> _deviceMoments = [];
     readonly Dictionary<int, int> _steps = [];
 
     public AdamW(IEnumerable<Tensor> parameters, float lr = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f, float weightDecay = 0.01f)
@@ -34,11 +36,19 @@ public sealed class AdamW : Optimizer
         foreach (var (i, p, g) in All())
         {
             if (p.Grad == null) continue;
-            if (!_moments.TryGetValue(i, out var mv)) _moments[i] = mv = (new float[p.Numel], new float[p.Numel]);
             int t = _steps[i] = _steps.GetValueOrDefault(i) + 1;
             double lr = g.Lr!.Value, wd = g.WeightDecay!.Value;
             double bc1 = 1 - Math.Pow(Beta1, t), bc2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, t));
             float decay = (float)(1 - lr * wd), stepSize = (float)(lr / bc1), invBc2Sqrt = (float)(1 / bc2Sqrt);
+            if (p.Buffer is { } buffer)
+            {
+                StepOnDevice(i, p, buffer, decay, stepSize, invBc2Sqrt);
+                continue;
+            }
+            if (!_moments.TryGetValue(i, out var mv))
+                _moments[i] = mv = _deviceMoments.Remove(i, out var dm)
+                    ? (dm.M.ToArray(), dm.V.ToArray())                  // the parameter came back from a device
+                    : (new float[p.Numel], new float[p.Numel]);
             if (StateFormat == FloatFormat.Fp32) Update(p.Data, p.Grad.Data, mv.M, mv.V, decay, Beta1, Beta2, stepSize, invBc2Sqrt, Eps);
             else
             {
@@ -48,6 +58,23 @@ public sealed class AdamW : Optimizer
                 UpdateParameters(p.Data, mv.M, mv.V, decay, stepSize, invBc2Sqrt, Eps);
             }
         }
+    }
+
+    void StepOnDevice(int i, Tensor p, IDeviceBuffer buffer, float decay, float stepSize, float invBc2Sqrt)
+    {
+        var kernels = buffer.Device.Kernels!;
+        if (StateFormat != FloatFormat.Fp32)
+            throw new NotSupportedException($"AdamW: {StateFormat} optimiser state is emulated on cpu only; parameter {i} is on device '{buffer.Device.Name}'.");
+        var grad = p.Grad!.Buffer ?? throw new InvalidOperationException($"AdamW: parameter {i} is on device '{buffer.Device.Name}' but its gradient is on cpu.");
+        if (!_deviceMoments.TryGetValue(i, out var mv))
+        {
+            // Moments loaded from a state dict (host arrays) move to the parameter's device on their first step.
+            mv = _moments.Remove(i, out var host)
+                ? (kernels.FromHost(host.M, p.ShapeArray), kernels.FromHost(host.V, p.ShapeArray))
+                : (kernels.Full(0f, p.ShapeArray), kernels.Full(0f, p.ShapeArray));
+            _deviceMoments[i] = mv;
+        }
+        kernels.AdamWUpdate(buffer, grad, mv.M, mv.V, decay, Beta1, Beta2, stepSize, invBc2Sqrt, Eps);
     }
 
     // The fused update of fp32 state: moments and parameter in one pass.
@@ -115,9 +142,17 @@ public sealed class AdamW : Optimizer
         var d = new Dictionary<string, Tensor>();
         foreach (var (i, p, _) in All())
         {
-            if (!_moments.TryGetValue(i, out var mv)) continue;
-            d[$"state.{i}.exp_avg"] = new Tensor((float[])mv.M.Clone(), p.ShapeArray);
-            d[$"state.{i}.exp_avg_sq"] = new Tensor((float[])mv.V.Clone(), p.ShapeArray);
+            if (_deviceMoments.TryGetValue(i, out var dm))
+            {
+                d[$"state.{i}.exp_avg"] = new Tensor(dm.M.ToArray(), p.ShapeArray);       // copied to the host
+                d[$"state.{i}.exp_avg_sq"] = new Tensor(dm.V.ToArray(), p.ShapeArray);
+            }
+            else if (_moments.TryGetValue(i, out var mv))
+            {
+                d[$"state.{i}.exp_avg"] = new Tensor((float[])mv.M.Clone(), p.ShapeArray);
+                d[$"state.{i}.exp_avg_sq"] = new Tensor((float[])mv.V.Clone(), p.ShapeArray);
+            }
+            else continue;
             d[$"state.{i}.step"] = new Tensor([_steps[i]], 1);
         }
         return d;
@@ -135,11 +170,13 @@ public sealed class AdamW : Optimizer
         }
         Validate(state, expected, source, "AdamW");
         _moments.Clear();
+        foreach (var (m, v) in _deviceMoments.Values) { m.Dispose(); v.Dispose(); }
+        _deviceMoments.Clear();
         _steps.Clear();
         foreach (var (i, _, _) in All())
         {
             if (!state.TryGetValue($"state.{i}.step", out var st)) continue;
-            _moments[i] = ((float[])state[$"state.{i}.exp_avg"].Data.Clone(), (float[])state[$"state.{i}.exp_avg_sq"].Data.Clone());
+            _moments[i] = (state[$"state.{i}.exp_avg"].ToArray(), state[$"state.{i}.exp_avg_sq"].ToArray());
             _steps[i] = (int)st.Data[0];
         }
     }

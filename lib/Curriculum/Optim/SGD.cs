@@ -32,6 +32,7 @@ public sealed class SGD : Optimizer
         foreach (var (i, p, g) in All())
         {
             if (p.Grad == null) continue;
+            DeviceOps.RequireHost("SGD.Step", p);
             float lr = g.Lr!.Value, wd = g.WeightDecay!.Value;
             var d = (float[])p.Grad.Data.Clone();
             if (wd != 0f) Elementwise.AddScaledInPlace(d, p.Data, wd);

@@ -3,18 +3,25 @@ namespace Curriculum.Tensors;
 /// <summary>
 /// One recorded op: the tensors it read and a closure that, given the gradient of its output,
 /// adds the gradients of its inputs (the "grad_fn" of PyTorch). Released after it has run once.
+/// The closure takes the gradient where the output lives: a host array (cpu) or a device buffer.
 /// </summary>
-internal sealed class Node(string op, Tensor[] inputs, Action<float[]> backward)
+internal sealed class Node
 {
-    public string Op { get; } = op;
-    public Tensor[] Inputs { get; private set; } = inputs;
-    public Action<float[]>? Backward { get; private set; } = backward;
+    public Node(string op, Tensor[] inputs, Action<float[]> backward) => (Op, Inputs, Backward) = (op, inputs, backward);
+    public Node(string op, Tensor[] inputs, Action<IDeviceBuffer> backward) => (Op, Inputs, DeviceBackward) = (op, inputs, backward);
+
+    public string Op { get; }
+    public Tensor[] Inputs { get; private set; }
+    public Action<float[]>? Backward { get; private set; }
+    /// <summary>The backward of an op whose output is on a device; it must not keep the gradient it is given.</summary>
+    public Action<IDeviceBuffer>? DeviceBackward { get; private set; }
 
     /// <summary>Drops the saved tensors so the graph's memory can be reclaimed.</summary>
     public void Release()
     {
         Inputs = [];
         Backward = null;
+        DeviceBackward = null;
     }
 }
 
@@ -75,13 +82,45 @@ public static class Autograd
     /// <summary>Attaches a backward closure to <paramref name="output"/> if any input requires a gradient.</summary>
     internal static Tensor Record(Tensor output, string op, Tensor[] inputs, Action<float[]> backward)
     {
-        if (OpProfiler.Enabled) OpProfiler.Forward(op);
-        if (!IsGradEnabled) return output;
-        bool any = false;
-        foreach (var t in inputs) any |= t.RequiresGrad;
-        if (!any) return output;
-        output.SetGradFn(new Node(op, inputs, backward));
+        if (MustRecord(op, inputs)) output.SetGradFn(new Node(op, inputs, backward));
         return output;
+    }
+
+    /// <summary>As <see cref="Record"/> for an output on a device: <paramref name="backward"/> receives dY as a device buffer.</summary>
+    internal static Tensor RecordOnDevice(Tensor output, string op, Tensor[] inputs, Action<IDeviceBuffer> backward)
+    {
+        if (MustRecord(op, inputs)) output.SetGradFn(new Node(op, inputs, backward));
+        return output;
+    }
+
+    // Counts the op for the profiler; true in grad mode when any input requires a gradient.
+    static bool MustRecord(string op, Tensor[] inputs)
+    {
+        if (OpProfiler.Enabled) OpProfiler.Forward(op);
+        if (!IsGradEnabled) return false;
+        foreach (var t in inputs) if (t.RequiresGrad) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="g"/> (on <paramref name="t"/>'s device) to the gradient of <paramref name="t"/>, taking the
+    /// buffer itself when there is none yet; otherwise it is added and disposed. Disposed when no gradient is needed.
+    /// </summary>
+    internal static void AccumulateOnDevice(Tensor t, IDeviceBuffer? g)
+    {
+        if (g == null) return;
+        if (!t.RequiresGrad) { g.Dispose(); return; }
+        if (t.IsLeaf)
+        {
+            if (t.Grad == null) { t.Grad = new Tensor(g); return; }
+            g.Device.Kernels!.AddInPlace(t.Grad.Buffer!, g);
+        }
+        else
+        {
+            if (t.PendingDeviceGrad == null) { t.PendingDeviceGrad = g; return; }
+            g.Device.Kernels!.AddInPlace(t.PendingDeviceGrad, g);
+        }
+        g.Dispose();
     }
 
     /// <summary>
@@ -122,6 +161,21 @@ public static class Autograd
 
     internal static void Run(Tensor root, float[] seed)
     {
+        var order = ReverseOrder(root);
+        AccumulateOwned(root, seed);
+        RunNodes(order);
+    }
+
+    /// <summary><see cref="Run"/> from a root on a device, seeded with a buffer on that device.</summary>
+    internal static void RunFromDevice(Tensor root, IDeviceBuffer seed)
+    {
+        var order = ReverseOrder(root);
+        AccumulateOnDevice(root, seed);
+        RunNodes(order);
+    }
+
+    static List<Tensor> ReverseOrder(Tensor root)
+    {
         // Reverse topological order by an iterative depth-first search over tensors with a grad_fn.
         var order = new List<Tensor>();
         var visited = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
@@ -140,20 +194,38 @@ public static class Autograd
             }
             else order.Add(t);
         }
-        AccumulateOwned(root, seed);
+        return order;
+    }
+
+    static void RunNodes(List<Tensor> order)
+    {
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var t = order[i];
             var node = t.GradFn!;
+            if (node.Backward == null && node.DeviceBackward == null)
+                throw new InvalidOperationException($"Backward: the graph through '{node.Op}' was already used by an earlier Backward() and has been freed.");
+            if (t.OnDevice)
+            {
+                var dg = t.PendingDeviceGrad;
+                t.PendingDeviceGrad = null;
+                if (dg != null)
+                {
+                    long begin = OpProfiler.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+                    node.DeviceBackward!(dg);
+                    if (OpProfiler.Enabled) OpProfiler.Backward(node.Op, begin);
+                    dg.Dispose();
+                }
+                node.Release();
+                continue;
+            }
             var g = t.PendingGrad;
             t.PendingGrad = null;
-            if (node.Backward == null)
-                throw new InvalidOperationException($"Backward: the graph through '{node.Op}' was already used by an earlier Backward() and has been freed.");
             if (g != null)
             {
                 _lastTaken = null;
                 long start = OpProfiler.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-                node.Backward(g);
+                node.Backward!(g);
                 if (OpProfiler.Enabled) OpProfiler.Backward(node.Op, start);
                 // Nothing keeps an output's gradient once its node has run, unless an input adopted the array.
                 if (!ReferenceEquals(_lastTaken, g)) BufferPool.Return(g);

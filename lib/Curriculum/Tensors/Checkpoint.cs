@@ -26,6 +26,7 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(parameters);
         if (!Autograd.IsGradEnabled) return function(inputs);
+        foreach (var t in inputs) DeviceOps.RequireHost("Checkpoint", t);
         var rng = generator ?? Generator.Default;
         var rngBefore = rng.GetState();
         var policy = Autocast.Policy;

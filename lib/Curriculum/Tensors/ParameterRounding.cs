@@ -16,7 +16,13 @@ public static class ParameterRounding
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(policy);
-        foreach (var p in parameters) if (p.Grad != null) policy.Round(p.Grad.Data, OpClass.Gradients);
+        if (policy.FormatFor(OpClass.Gradients) == FloatFormat.Fp32) return;
+        foreach (var p in parameters)
+        {
+            if (p.Grad == null) continue;
+            DeviceOps.RequireHost("ParameterRounding.RoundGradients", p.Grad);
+            policy.Round(p.Grad.Data, OpClass.Gradients);
+        }
     }
 
     /// <summary>Rounds every parameter's values in place to the policy's master-weight format (fp32: unchanged).</summary>
@@ -24,6 +30,11 @@ public static class ParameterRounding
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(policy);
-        foreach (var p in parameters) policy.Round(p.Data, OpClass.MasterWeights);
+        if (policy.FormatFor(OpClass.MasterWeights) == FloatFormat.Fp32) return;
+        foreach (var p in parameters)
+        {
+            DeviceOps.RequireHost("ParameterRounding.RoundWeights", p);
+            policy.Round(p.Data, OpClass.MasterWeights);
+        }
     }
 }

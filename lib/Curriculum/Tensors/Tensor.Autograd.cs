@@ -23,6 +23,8 @@ public sealed partial class Tensor
 
     internal Node? GradFn { get; private set; }
     internal float[]? PendingGrad { get; set; }
+    /// <summary>The gradient being summed for a non-leaf on a device (its <see cref="PendingGrad"/>).</summary>
+    internal IDeviceBuffer? PendingDeviceGrad { get; set; }
 
     /// <summary>True for tensors not produced by a recorded op (parameters, inputs).</summary>
     public bool IsLeaf => GradFn == null;
@@ -48,20 +50,37 @@ public sealed partial class Tensor
     public void Backward(Tensor? gradient = null)
     {
         if (!RequiresGrad) throw new InvalidOperationException("Backward: this tensor does not require a gradient (no input required one, or it was computed under NoGrad).");
+        if (gradient != null && !Shapes.Equal(gradient._shape, _shape))
+            throw new ArgumentException($"Backward: gradient shape {Shapes.Text(gradient._shape)} differs from the tensor's shape {Shapes.Text(_shape)}.");
+        if (_buffer != null)
+        {
+            BackwardOnDevice(gradient);
+            return;
+        }
         float[] seed;
         if (gradient == null)
         {
             if (Numel != 1) throw new InvalidOperationException($"Backward: a gradient is needed for a non-scalar tensor of shape {Shapes.Text(_shape)}.");
             seed = [1f];
         }
-        else
-        {
-            if (!Shapes.Equal(gradient._shape, _shape))
-                throw new ArgumentException($"Backward: gradient shape {Shapes.Text(gradient._shape)} differs from the tensor's shape {Shapes.Text(_shape)}.");
-            seed = (float[])gradient.Data.Clone();
-        }
+        else seed = gradient.ToArray();
         if (IsLeaf) { Autograd.AccumulateOwned(this, seed); return; }
         Autograd.Run(this, seed);
+    }
+
+    // The seed is made on this tensor's device: ones, or a copy of the given gradient from wherever it lives.
+    void BackwardOnDevice(Tensor? gradient)
+    {
+        var kernels = Device.Kernels!;
+        IDeviceBuffer seed;
+        if (gradient == null)
+        {
+            if (Numel != 1) throw new InvalidOperationException($"Backward: a gradient is needed for a non-scalar tensor of shape {Shapes.Text(_shape)}.");
+            seed = kernels.Full(1f, _shape);
+        }
+        else seed = gradient.Device == Device ? gradient._buffer!.Clone() : kernels.FromHost(gradient.ToArray(), _shape);
+        if (IsLeaf) { Autograd.AccumulateOnDevice(this, seed); return; }
+        Autograd.RunFromDevice(this, seed);
     }
 
     /// <summary>Sets the gradient to null (<c>grad = None</c>).</summary>

@@ -15,32 +15,32 @@ namespace Curriculum.Tests.Torch;
 /// </summary>
 public class OpParityAgainstLibTorchTests(ITestOutputHelper output)
 {
-    enum Draw { Normal, Positive, AwayFromZero }
-    sealed record In(int[] Shape, Draw Draw = Draw.Normal, float Scale = 1f);
+    internal enum Draw { Normal, Positive, AwayFromZero }
+    internal sealed record In(int[] Shape, Draw Draw = Draw.Normal, float Scale = 1f);
     /// <summary>|ours - torch| ≤ Atol + Rtol·|torch|, and why that much.</summary>
-    sealed record Tol(double Atol, double Rtol, string Why);
+    internal sealed record Tol(double Atol, double Rtol, string Why);
     /// <param name="Policy">The autocast policy both passes run under (null: fp32).</param>
     sealed record Case(In[] Inputs, Func<Tensor[], Tensor[]> Ours, Func<TT[], TT[]> Torch, Tol Tol, PrecisionPolicy? Policy = null);
 
-    static In I(params int[] shape) => new(shape);
+    internal static In I(params int[] shape) => new(shape);
     static Tensor[] One(Tensor t) => [t];
     static TT[] One(TT t) => [t];
 
     // Exactly the same IEEE operations (or none): bit for bit.
-    static readonly Tol Exact = new(0, 0, "copies, or one correctly rounded float32 operation per element: bit for bit");
+    internal static readonly Tol Exact = new(0, 0, "copies, or one correctly rounded float32 operation per element: bit for bit");
     // A sum over k terms in another order (blocked/SIMD in both): error ~ sqrt(k)·ε·Σ|terms|, well under 1e-5 here.
-    static readonly Tol Sums = new(1e-6, 1e-5, "sums of at most 64 products, in another order than libtorch's: a few ε of the magnitudes summed");
+    internal static readonly Tol Sums = new(1e-6, 1e-5, "sums of at most 64 products, in another order than libtorch's: a few ε of the magnitudes summed");
     // exp/log/tanh/erf from different vectorised approximations (SLEEF in libtorch): a few ulp each.
-    static readonly Tol Transcendental = new(1e-6, 1e-5, "vectorised exp/log/tanh/erf approximations differ by a few ulp, then a few roundings");
+    internal static readonly Tol Transcendental = new(1e-6, 1e-5, "vectorised exp/log/tanh/erf approximations differ by a few ulp, then a few roundings");
 
-    static readonly IntTensor EmbeddingIds = new([3, 0, 7, 3, 3, 10, 1, 0, 2, 9, 7, 7, 4, 5, 6, 8, 1, 3], 3, 6);
-    static readonly IntTensor Targets = new([0, 8, -100, 3, 3, 5, -100, 1, 7, 2, 6, 4], 12);
+    internal static readonly IntTensor EmbeddingIds = new([3, 0, 7, 3, 3, 10, 1, 0, 2, 9, 7, 7, 4, 5, 6, 8, 1, 3], 3, 6);
+    internal static readonly IntTensor Targets = new([0, 8, -100, 3, 3, 5, -100, 1, 7, 2, 6, 4], 12);
     static readonly IntTensor Targets3d = new([2, -100, 0, 8, 8, 1, 5, -100, -100, 4], 2, 5);
-    static readonly IntTensor HeadTargets = new([19, 0, -100, 7, 7, 12, 3, -100, 15, 1, 2, 9], 2, 6);
+    internal static readonly IntTensor HeadTargets = new([19, 0, -100, 7, 7, 12, 3, -100, 15, 1, 2, 9], 2, 6);
     static readonly IntTensor Keep = new([1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1], 2, 7);
     static readonly IntTensor Pick = new([5, 0, 2, 2], 4);
     static readonly IntTensor GatherIndex = new([4, 0, 0, 3, 1, 1, 2, 4, 0, 3, 3, 2], 3, 4);
-    static readonly Tensor SdpaMask = AttentionMask.FromBool(
+    internal static readonly Tensor SdpaMask = AttentionMask.FromBool(
         Enumerable.Range(0, 2 * 5 * 7).Select(i => i % 7 == 0 || (i * 37 % 11) > 3).ToArray(), 2, 1, 5, 7);
 
     static TT Heads(TT x, int h) => x.reshape(x.shape[0], x.shape[1], h, x.shape[2] / h).transpose(1, 2);
@@ -168,14 +168,14 @@ public class OpParityAgainstLibTorchTests(ITestOutputHelper output)
     }
 
     /// <summary>FNV-1a of the case name: a seed of its own per case, the same in every run (string.GetHashCode is not).</summary>
-    static ulong Seed(string name)
+    internal static ulong Seed(string name)
     {
         ulong h = 14695981039346656037UL;
         foreach (char ch in name) h = (h ^ ch) * 1099511628211UL;
         return h;
     }
 
-    static Tensor DrawInput(In input, Generator g)
+    internal static Tensor DrawInput(In input, Generator g)
     {
         var t = Tensor.Randn(input.Shape, g);
         for (int i = 0; i < t.Numel; i++)
@@ -191,7 +191,10 @@ public class OpParityAgainstLibTorchTests(ITestOutputHelper output)
         return t;
     }
 
-    void Compare(Tensor expected, Tensor actual, string what, Tol tol)
+    void Compare(Tensor expected, Tensor actual, string what, Tol tol) => Compare(output, expected, actual, what, tol);
+
+    /// <summary>Asserts |actual - expected| ≤ Atol + Rtol·|expected| element by element; writes the worst differences.</summary>
+    internal static void Compare(ITestOutputHelper output, Tensor expected, Tensor actual, string what, Tol tol)
     {
         Assert.True(expected.Shape.SequenceEqual(actual.Shape), $"{what}: shape {Shapes.Text(actual.Shape)} != libtorch's {Shapes.Text(expected.Shape)}");
         double worst = 0, worstRel = 0;

@@ -17,6 +17,7 @@ public static partial class F
     /// <summary>GELU(x) = x·Φ(x), Φ the standard normal CDF; the tanh form approximates Φ (Hendrycks and Gimpel, 2016).</summary>
     public static Tensor Gelu(Tensor x, GeluApproximation approximate = GeluApproximation.None)
     {
+        if (x.OnDevice) return GeluOnDevice(x, approximate);
         var y = Tensor.Empty(x.ShapeArray);
         float[] xd = x.Data, yd = y.Data;
         bool tanh = approximate == GeluApproximation.Tanh;
@@ -27,6 +28,13 @@ public static partial class F
             if (gx == null) return;
             Chunks.For(xd.Length, 16384, (s, e) => GeluBackward(xd.AsSpan(s, e - s), yd.AsSpan(s, e - s), g.AsSpan(s, e - s), gx.AsSpan(s, e - s), tanh));
         });
+    }
+
+    static Tensor GeluOnDevice(Tensor x, GeluApproximation approximate)
+    {
+        var k = DeviceOps.KernelsOf("Gelu", x);
+        var y = new Tensor(k.Gelu(x.Buffer!, approximate));
+        return Autograd.RecordOnDevice(y, "Gelu", [x], g => Autograd.AccumulateOnDevice(x, k.GeluBackward(g, x.Buffer!, approximate)));
     }
 
     // y = x·Φ(x) (or the tanh form), vectorised with a scalar tail.
@@ -125,24 +133,28 @@ public static partial class F
     /// <summary>max(x, 0)</summary>
     public static Tensor Relu(Tensor x)
     {
+        DeviceOps.RequireHost("Relu", x);
         var y = Tensor.Empty(x.ShapeArray);
-        for (int i = 0; i < y.Data.Length; i++) y.Data[i] = MathF.Max(x.Data[i], 0f);
+        float[] xd = x.Data, yd = y.Data;
+        for (int i = 0; i < yd.Length; i++) yd[i] = MathF.Max(xd[i], 0f);
         return Autograd.Record(y, "Relu", [x], g =>
         {
             var gx = Autograd.GradBuffer(x);
-            if (gx != null) for (int i = 0; i < gx.Length; i++) if (x.Data[i] > 0f) gx[i] += g[i];
+            if (gx != null) for (int i = 0; i < gx.Length; i++) if (xd[i] > 0f) gx[i] += g[i];
         });
     }
 
     /// <summary>tanh(x); derivative 1 - tanh².</summary>
     public static Tensor Tanh(Tensor x)
     {
+        DeviceOps.RequireHost("Tanh", x);
         var y = Tensor.Empty(x.ShapeArray);
-        for (int i = 0; i < y.Data.Length; i++) y.Data[i] = MathF.Tanh(x.Data[i]);
+        float[] xd = x.Data, yd = y.Data;
+        for (int i = 0; i < yd.Length; i++) yd[i] = MathF.Tanh(xd[i]);
         return Autograd.Record(y, "Tanh", [x], g =>
         {
             var gx = Autograd.GradBuffer(x);
-            if (gx != null) for (int i = 0; i < gx.Length; i++) gx[i] += g[i] * (1f - y.Data[i] * y.Data[i]);
+            if (gx != null) for (int i = 0; i < gx.Length; i++) gx[i] += g[i] * (1f - yd[i] * yd[i]);
         });
     }
 }

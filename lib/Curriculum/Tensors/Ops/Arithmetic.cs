@@ -16,6 +16,7 @@ public static partial class F
     {
         int[] sa = a.ShapeArray, sb = b.ShapeArray;
         var shape = Shapes.Broadcast(sa, sb, name);
+        if (a.OnDevice || b.OnDevice) return BinaryOnDevice(a, b, op, name);
         var y = Tensor.Empty(shape);
         float[] ad = a.Data, bd = b.Data, yd = y.Data;
         if (Shapes.Equal(sa, sb))
@@ -69,6 +70,20 @@ public static partial class F
         return Autograd.Record(y, name, [a, b], g => MulDivBackward(g, a, b, shape, op == BinaryOp.Mul));
     }
 
+    // Add and Sub on a device; their backward sums dY over the broadcast dimensions of each input.
+    static Tensor BinaryOnDevice(Tensor a, Tensor b, BinaryOp op, string name)
+    {
+        var k = DeviceOps.KernelsOf(name, a, b);
+        if (op is not (BinaryOp.Add or BinaryOp.Sub)) throw DeviceOps.NotImplemented(name, a.Device);
+        float sign = op == BinaryOp.Sub ? -1f : 1f;
+        var y = new Tensor(k.Add(a.Buffer!, b.Buffer!, sign));
+        return Autograd.RecordOnDevice(y, name, [a, b], g =>
+        {
+            if (a.RequiresGrad) Autograd.AccumulateOnDevice(a, k.SumToShape(g, a.ShapeArray, 1f));
+            if (b.RequiresGrad) Autograd.AccumulateOnDevice(b, k.SumToShape(g, b.ShapeArray, sign));
+        });
+    }
+
     // d(a*b) = g*b da + g*a db;  d(a/b) = g/b da - g*a/b^2 db, each summed over the broadcast copies.
     static void MulDivBackward(float[] g, Tensor a, Tensor b, int[] shape, bool mul)
     {
@@ -101,6 +116,7 @@ public static partial class F
     /// <summary>alpha · x (<c>x * alpha</c>).</summary>
     public static Tensor Scale(Tensor x, float alpha)
     {
+        DeviceOps.RequireHost("Scale", x);
         var y = Tensor.Empty(x.ShapeArray);
         Elementwise.Scale(x.Data, alpha, y.Data);
         return Autograd.Record(y, "Scale", [x], g =>
@@ -113,8 +129,10 @@ public static partial class F
     /// <summary>x + c for a scalar c.</summary>
     public static Tensor AddScalar(Tensor x, float c)
     {
+        DeviceOps.RequireHost("AddScalar", x);
         var y = Tensor.Empty(x.ShapeArray);
-        for (int i = 0; i < y.Data.Length; i++) y.Data[i] = x.Data[i] + c;
+        float[] xd = x.Data, yd = y.Data;
+        for (int i = 0; i < yd.Length; i++) yd[i] = xd[i] + c;
         return Autograd.Record(y, "AddScalar", [x], g =>
         {
             var gx = Autograd.GradBuffer(x);
@@ -127,24 +145,28 @@ public static partial class F
     /// <summary>e^x</summary>
     public static Tensor Exp(Tensor x)
     {
+        DeviceOps.RequireHost("Exp", x);
         var y = Tensor.Empty(x.ShapeArray);
-        for (int i = 0; i < y.Data.Length; i++) y.Data[i] = MathF.Exp(x.Data[i]);
+        float[] xd = x.Data, yd = y.Data;
+        for (int i = 0; i < yd.Length; i++) yd[i] = MathF.Exp(xd[i]);
         return Autograd.Record(y, "Exp", [x], g =>
         {
             var gx = Autograd.GradBuffer(x);
-            if (gx != null) Elementwise.MulAddInPlace(gx, g, y.Data);
+            if (gx != null) Elementwise.MulAddInPlace(gx, g, yd);
         });
     }
 
     /// <summary>Natural logarithm.</summary>
     public static Tensor Log(Tensor x)
     {
+        DeviceOps.RequireHost("Log", x);
         var y = Tensor.Empty(x.ShapeArray);
-        for (int i = 0; i < y.Data.Length; i++) y.Data[i] = MathF.Log(x.Data[i]);
+        float[] xd = x.Data, yd = y.Data;
+        for (int i = 0; i < yd.Length; i++) yd[i] = MathF.Log(xd[i]);
         return Autograd.Record(y, "Log", [x], g =>
         {
             var gx = Autograd.GradBuffer(x);
-            if (gx != null) for (int i = 0; i < gx.Length; i++) gx[i] += g[i] / x.Data[i];
+            if (gx != null) for (int i = 0; i < gx.Length; i++) gx[i] += g[i] / xd[i];
         });
     }
 }

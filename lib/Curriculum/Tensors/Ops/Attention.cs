@@ -23,6 +23,8 @@ public static partial class F
     public static Tensor ScaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor? attnMask = null, bool isCausal = false,
         float dropoutP = 0f, Generator? generator = null, float? scale = null)
     {
+        DeviceOps.RequireHost("ScaledDotProductAttention", q, k);
+        DeviceOps.RequireHost("ScaledDotProductAttention", v, attnMask);
         int[] sq = q.ShapeArray, sk = k.ShapeArray, sv = v.ShapeArray;
         if (sq.Length != 4 || sk.Length != 4 || sv.Length != 4 || sq[0] != sk[0] || sq[1] != sk[1] || sq[3] != sk[3]
             || sv[0] != sk[0] || sv[1] != sk[1] || sv[2] != sk[2])
@@ -42,6 +44,8 @@ public static partial class F
     public static Tensor MultiHeadAttention(Tensor q, Tensor k, Tensor v, int numHeads, Tensor? attnMask = null, bool isCausal = false,
         float dropoutP = 0f, Generator? generator = null)
     {
+        DeviceOps.RequireHost("MultiHeadAttention", q, k);
+        DeviceOps.RequireHost("MultiHeadAttention", v, attnMask);
         int[] sq = q.ShapeArray, sk = k.ShapeArray, sv = v.ShapeArray;
         if (sq.Length != 3 || sk.Length != 3 || sv.Length != 3 || sq[0] != sk[0] || sq[2] != sk[2] || sv[0] != sk[0] || sv[1] != sk[1]
             || numHeads <= 0 || sq[2] % numHeads != 0 || sv[2] % numHeads != 0)
@@ -64,10 +68,33 @@ public static partial class F
         if (s.Length != 3 || s[2] % 3 != 0 || numHeads <= 0 || (s[2] / 3) % numHeads != 0)
             throw new ArgumentException($"SelfAttention: qkv {Shapes.Text(s)} with {numHeads} heads does not fit (need (B,T,3C), C divisible by the heads).");
         int b = s[0], t = s[1], c = s[2] / 3, d = c / numHeads;
+        if (qkv.OnDevice || (attnMask?.OnDevice ?? false)) return SelfAttentionOnDevice(qkv, numHeads, attnMask, isCausal, dropoutP, generator, 1f / MathF.Sqrt(d));
         var dims = new AttentionDims(b, numHeads, t, t, d, d);
         return AttentionCore("SelfAttention", dims, [qkv],
             new(qkv, 0, t * 3 * c, d, 3 * c), new(qkv, c, t * 3 * c, d, 3 * c), new(qkv, 2 * c, t * 3 * c, d, 3 * c),
             [b, t, c], t * c, d, c, attnMask, isCausal, dropoutP, generator, 1f / MathF.Sqrt(d));
+    }
+
+    // On a device the dropout mask on the probabilities comes from the device's random stream, seeded from the generator.
+    static Tensor SelfAttentionOnDevice(Tensor qkv, int numHeads, Tensor? attnMask, bool isCausal, float dropoutP, Generator? generator, float scale)
+    {
+        var k = DeviceOps.KernelsOf("SelfAttention", qkv, attnMask);
+        DeviceOps.RequireFp32("SelfAttention", qkv.Device, OpClass.MatMulInput, OpClass.MatMulOutput, OpClass.Softmax);
+        int[] sq = qkv.ShapeArray;
+        CheckDropoutAndMask("SelfAttention", dropoutP, attnMask, [sq[0], numHeads, sq[1], sq[1]]);
+        var dropMask = dropoutP > 0f
+            ? k.DropoutMask([sq[0], numHeads, sq[1], sq[1]], dropoutP, (generator ?? Generator.Default).NextUInt64()) : null;
+        var (y, p, used) = k.SelfAttention(qkv.Buffer!, numHeads, attnMask?.Buffer, isCausal, dropMask, scale);
+        return Autograd.RecordOnDevice(new Tensor(y), "SelfAttention", [qkv], g =>
+            Autograd.AccumulateOnDevice(qkv, k.SelfAttentionBackward(g, qkv.Buffer!, numHeads, p, used, dropMask, scale)));
+    }
+
+    /// <summary>Dropout in [0, 1) and a mask that broadcasts to the scores' shape <paramref name="full"/> (B,H,Tq,Tk).</summary>
+    static void CheckDropoutAndMask(string op, float dropoutP, Tensor? mask, int[] full)
+    {
+        if (dropoutP < 0f || dropoutP >= 1f) throw new ArgumentOutOfRangeException(nameof(dropoutP), dropoutP, $"{op}: dropout must be in [0, 1).");
+        if (mask != null && (mask.Rank > 4 || !Shapes.Equal(Shapes.Broadcast(mask.ShapeArray, full, op), full)))
+            throw new ArgumentException($"{op}: mask {Shapes.Text(mask.ShapeArray)} does not broadcast to the scores' shape {Shapes.Text(full)}.");
     }
 
     readonly record struct AttentionDims(int B, int H, int Tq, int Tk, int D, int Dv);
@@ -81,15 +108,9 @@ public static partial class F
     static Tensor AttentionCore(string op, AttentionDims n, Tensor[] inputs, Operand q, Operand k, Operand v,
         int[] outShape, int oBatch, int oHead, int oRow, Tensor? mask, bool causal, float dropoutP, Generator? generator, float scale)
     {
-        if (dropoutP < 0f || dropoutP >= 1f) throw new ArgumentOutOfRangeException(nameof(dropoutP), dropoutP, $"{op}: dropout must be in [0, 1).");
         int[] full = [n.B, n.H, n.Tq, n.Tk];
-        int[] ms = [0, 0, 0, 0];
-        if (mask != null)
-        {
-            if (mask.Rank > 4 || !Shapes.Equal(Shapes.Broadcast(mask.ShapeArray, full, op), full))
-                throw new ArgumentException($"{op}: mask {Shapes.Text(mask.ShapeArray)} does not broadcast to the scores' shape {Shapes.Text(full)}.");
-            ms = Shapes.BroadcastStrides(mask.ShapeArray, full);
-        }
+        CheckDropoutAndMask(op, dropoutP, mask, full);
+        int[] ms = mask != null ? Shapes.BroadcastStrides(mask.ShapeArray, full) : [0, 0, 0, 0];
         int tt = n.Tq * n.Tk;
         var probs = new float[n.B * n.H * tt];           // P (B,H,Tq,Tk), kept for backward
         var y = Tensor.Empty(outShape);

@@ -14,6 +14,7 @@ public static partial class F
     {
         var format = Autocast.Policy.FormatFor(op);
         if (format == FloatFormat.Fp32) return x;
+        if (x.OnDevice) DeviceOps.RequireFp32("Cast", x.Device, op);
         var y = new Tensor(Rounding.Copy(x.Data, format), x.ShapeArray);
         return Autograd.Record(y, "Cast", [x], g =>
         {

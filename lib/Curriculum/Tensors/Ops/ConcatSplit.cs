@@ -7,6 +7,7 @@ public static partial class F
     public static Tensor Concat(IReadOnlyList<Tensor> tensors, int dim)
     {
         if (tensors.Count == 0) throw new ArgumentException("Concat: no tensors given.");
+        foreach (var t in tensors) DeviceOps.RequireHost("Concat", t);
         var s0 = tensors[0].ShapeArray;
         int d = Shapes.NormDim(dim, s0.Length, "Concat");
         int total = 0;
@@ -49,6 +50,7 @@ public static partial class F
     /// <summary>Cuts <paramref name="dim"/> into pieces of the given sizes, which must add up to its length.</summary>
     public static Tensor[] Split(Tensor x, int[] sizes, int dim)
     {
+        DeviceOps.RequireHost("Split", x);
         var s = x.ShapeArray;
         int d = Shapes.NormDim(dim, s.Length, "Split");
         int sum = 0;

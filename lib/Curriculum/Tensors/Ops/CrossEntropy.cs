@@ -20,6 +20,7 @@ public static partial class F
     public static Tensor CrossEntropy(Tensor logits, IntTensor targets, int ignoreIndex = -100, float labelSmoothing = 0f,
         Reduction reduction = Reduction.Mean)
     {
+        DeviceOps.RequireHost("CrossEntropy", logits);
         var sl = logits.ShapeArray;
         int c = sl[^1];
         bool fits = c > 0 && (sl.AsSpan(0, sl.Length - 1).SequenceEqual(targets.ShapeArray)

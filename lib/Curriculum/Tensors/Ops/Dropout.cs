@@ -8,6 +8,7 @@ public static partial class F
     {
         if (p < 0f || p >= 1f) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: p must be in [0, 1).");
         if (!training || p == 0f) return x;
+        if (x.OnDevice) return DropoutOnDevice(x, p, generator ?? Generator.Default);
         var mask = DropoutMask(x.Numel, p, generator ?? Generator.Default);
         var y = Tensor.Empty(x.ShapeArray);
         Kernels.Elementwise.Mul(x.Data, mask, y.Data);
@@ -16,6 +17,18 @@ public static partial class F
             var gx = Autograd.GradBuffer(x);
             if (gx != null) Kernels.Elementwise.MulAddInPlace(gx, g, mask);
         });
+    }
+
+    /// <summary>
+    /// On a device the mask comes from the device's own random stream, seeded with one draw from
+    /// <paramref name="generator"/>: the same seed gives the same masks on that device, but not the masks of cpu.
+    /// </summary>
+    static Tensor DropoutOnDevice(Tensor x, float p, Generator generator)
+    {
+        var k = DeviceOps.KernelsOf("Dropout", x);
+        var mask = k.DropoutMask(x.ShapeArray, p, generator.NextUInt64());
+        var y = new Tensor(k.Mul(x.Buffer!, mask));
+        return Autograd.RecordOnDevice(y, "Dropout", [x], g => Autograd.AccumulateOnDevice(x, k.Mul(g, mask)));
     }
 
     /// <summary>n factors, each 0 with probability p and 1/(1-p) otherwise, drawn in order.</summary>

@@ -14,6 +14,7 @@ public static partial class F
         for (int i = 0; i < ids.Length; i++)
             if ((uint)ids[i] >= (uint)v)
                 throw new IndexOutOfRangeException($"Embedding: index {ids[i]} at flat position {i} is outside [0,{v}) for weight {Shapes.Text(weight.ShapeArray)}.");
+        if (weight.OnDevice) return EmbeddingOnDevice(indices, weight);
         var shape = new int[indices.Rank + 1];
         indices.ShapeArray.CopyTo(shape, 0);
         shape[^1] = c;
@@ -27,5 +28,15 @@ public static partial class F
             if (gw == null) return;
             for (int i = 0; i < ids.Length; i++) Elementwise.AddInPlace(gw.AsSpan(ids[i] * c, c), g.AsSpan(i * c, c));
         });
+    }
+
+    // The ids stay host data; the kernels copy them to the device in the forward and again in the backward.
+    static Tensor EmbeddingOnDevice(IntTensor indices, Tensor weight)
+    {
+        var k = DeviceOps.KernelsOf("Embedding", weight);
+        var ids = indices.Data;
+        var y = new Tensor(k.Embedding(ids, indices.ShapeArray, weight.Buffer!));
+        return Autograd.RecordOnDevice(y, "Embedding", [weight], g =>
+            Autograd.AccumulateOnDevice(weight, k.EmbeddingBackward(g, ids, weight.ShapeArray[0])));
     }
 }

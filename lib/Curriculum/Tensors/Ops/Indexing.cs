@@ -9,6 +9,7 @@ public static partial class F
     /// </summary>
     public static Tensor IndexSelect(Tensor x, int dim, IntTensor index)
     {
+        DeviceOps.RequireHost("IndexSelect", x);
         var s = x.ShapeArray;
         int d = Shapes.NormDim(dim, s.Length, "IndexSelect");
         if (index.Rank != 1) throw new ArgumentException($"IndexSelect: index must be 1-D, got {Shapes.Text(index.ShapeArray)}.");
@@ -39,6 +40,7 @@ public static partial class F
     /// </summary>
     public static Tensor Gather(Tensor x, int dim, IntTensor index)
     {
+        DeviceOps.RequireHost("Gather", x);
         int[] s = x.ShapeArray, si = index.ShapeArray;
         int d = Shapes.NormDim(dim, s.Length, "Gather");
         if (si.Length != s.Length) throw new ArgumentException($"Gather: index {Shapes.Text(si)} must have the rank of input {Shapes.Text(s)}.");

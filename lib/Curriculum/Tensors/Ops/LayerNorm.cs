@@ -19,6 +19,7 @@ public static partial class F
             throw new ArgumentException($"LayerNorm: weight {Shapes.Text(weight.ShapeArray)} does not fit input {Shapes.Text(x.ShapeArray)} (need ({c})).");
         if (bias != null && (bias.Rank != 1 || bias.Numel != c))
             throw new ArgumentException($"LayerNorm: bias {Shapes.Text(bias.ShapeArray)} does not fit input {Shapes.Text(x.ShapeArray)} (need ({c})).");
+        if (x.OnDevice || (weight?.OnDevice ?? false) || (bias?.OnDevice ?? false)) return LayerNormOnDevice(x, weight, bias, eps);
         int rows = x.Numel / c;
         var y = Tensor.Empty(x.ShapeArray);
         var mean = new float[rows];
@@ -76,6 +77,24 @@ public static partial class F
             if (gx != null) Rounding.AddRounded(gxBuffer!, gx, format);
             if (sumW != null) Rounding.AddRounded(gw!, sumW, format);
             if (sumB != null) Rounding.AddRounded(gb!, sumB, format);
+        });
+    }
+
+    static Tensor LayerNormOnDevice(Tensor x, Tensor? weight, Tensor? bias, float eps)
+    {
+        var k = DeviceOps.KernelsOf("LayerNorm", x, weight, bias);
+        DeviceOps.RequireFp32("LayerNorm", x.Device, OpClass.LayerNorm);
+        var (y, mean, rstd) = k.LayerNorm(x.Buffer!, weight?.Buffer, bias?.Buffer, eps);
+        var inputs = new List<Tensor> { x };
+        if (weight != null) inputs.Add(weight);
+        if (bias != null) inputs.Add(bias);
+        return Autograd.RecordOnDevice(new Tensor(y), "LayerNorm", inputs.ToArray(), g =>
+        {
+            var (dx, dw, db) = k.LayerNormBackward(g, x.Buffer!, weight?.Buffer, mean, rstd,
+                x.RequiresGrad, weight?.RequiresGrad ?? false, bias?.RequiresGrad ?? false);
+            Autograd.AccumulateOnDevice(x, dx);
+            if (weight != null) Autograd.AccumulateOnDevice(weight, dw);
+            if (bias != null) Autograd.AccumulateOnDevice(bias, db);
         });
     }
 }

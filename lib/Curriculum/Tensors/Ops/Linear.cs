@@ -19,6 +19,7 @@ public static partial class F
         int nIn = sw[1], nOut = sw[0];
         if (bias != null && (bias.Rank != 1 || bias.Numel != nOut))
             throw new ArgumentException($"Linear: bias {Shapes.Text(bias.ShapeArray)} does not fit weight {Shapes.Text(sw)} (need ({nOut})).");
+        if (x.OnDevice || weight.OnDevice || (bias?.OnDevice ?? false)) return LinearOnDevice(x, weight, bias);
         var policy = Autocast.Policy;
         var mm = policy.FormatFor(OpClass.MatMulInput);
         var shape = (int[])sx.Clone();
@@ -64,6 +65,22 @@ public static partial class F
                 for (int r = 0; r < rows; r++) Elementwise.AddInPlace(t, g.AsSpan(r * nOut, nOut));
                 Rounding.AddRounded(gb, t, mm);
             }
+        });
+    }
+
+    // The same op on a device: the device's kernels, our tape.
+    static Tensor LinearOnDevice(Tensor x, Tensor weight, Tensor? bias)
+    {
+        var k = DeviceOps.KernelsOf("Linear", x, weight, bias);
+        DeviceOps.RequireFp32("Linear", x.Device, OpClass.MatMulInput, OpClass.MatMulOutput);
+        var y = new Tensor(k.Linear(x.Buffer!, weight.Buffer!, bias?.Buffer));
+        var inputs = bias != null ? new[] { x, weight, bias } : new[] { x, weight };
+        return Autograd.RecordOnDevice(y, "Linear", inputs, g =>
+        {
+            var (dx, dw, db) = k.LinearBackward(g, x.Buffer!, weight.Buffer!, x.RequiresGrad, weight.RequiresGrad, bias?.RequiresGrad ?? false);
+            Autograd.AccumulateOnDevice(x, dx);
+            Autograd.AccumulateOnDevice(weight, dw);
+            if (bias != null) Autograd.AccumulateOnDevice(bias, db);
         });
     }
 }

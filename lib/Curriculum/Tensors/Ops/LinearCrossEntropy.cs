@@ -34,18 +34,14 @@ public static partial class F
         if (targets.Numel != rows)
             throw new ArgumentException($"LinearCrossEntropy: input {Shapes.Text(sx)} and targets {Shapes.Text(targets.ShapeArray)} do not fit (need (...,C) and (...)).");
         if (labelSmoothing < 0f || labelSmoothing > 1f) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "LinearCrossEntropy: label smoothing must be in [0, 1].");
+        if (x.OnDevice || weight.OnDevice || (bias?.OnDevice ?? false))
+            return LinearCrossEntropyOnDevice(x, weight, bias, targets, ignoreIndex, labelSmoothing, reduction);
         var policy = Autocast.Policy;
         if (policy.FormatFor(OpClass.MatMulInput) != FloatFormat.Fp32 || policy.FormatFor(OpClass.MatMulOutput) != FloatFormat.Fp32
             || policy.FormatFor(OpClass.Loss) != FloatFormat.Fp32)
             return LinearCrossEntropyRounded(x, weight, bias, targets, ignoreIndex, labelSmoothing, reduction, policy);
         var t = targets.Data;
-        int count = 0;
-        for (int r = 0; r < rows; r++)
-        {
-            if (t[r] == ignoreIndex) continue;
-            if ((uint)t[r] >= (uint)v) throw new IndexOutOfRangeException($"LinearCrossEntropy: target {t[r]} at flat position {r} is outside [0,{v}).");
-            count++;
-        }
+        int count = CountTargets(t, v, ignoreIndex);
         float eps = labelSmoothing, smooth = eps / v;
         bool needX = Autograd.Needs(x), needW = Autograd.Needs(weight), needB = bias != null && Autograd.Needs(bias);
         bool grad = needX || needW || needB;
@@ -101,6 +97,40 @@ public static partial class F
             if (dx != null) { Elementwise.AddScaledInPlace(Autograd.GradBuffer(x)!, dx, gs); BufferPool.Return(dx); }
             if (dw != null) { Elementwise.AddScaledInPlace(Autograd.GradBuffer(weight)!, dw, gs); BufferPool.Return(dw); }
             if (db != null) Elementwise.AddScaledInPlace(Autograd.GradBuffer(bias!)!, db, gs);
+        });
+    }
+
+    /// <summary>The number of targets not ignored; a target outside [0,V) throws naming its position.</summary>
+    static int CountTargets(int[] t, int v, int ignoreIndex)
+    {
+        int count = 0;
+        for (int r = 0; r < t.Length; r++)
+        {
+            if (t[r] == ignoreIndex) continue;
+            if ((uint)t[r] >= (uint)v) throw new IndexOutOfRangeException($"LinearCrossEntropy: target {t[r]} at flat position {r} is outside [0,{v}).");
+            count++;
+        }
+        return count;
+    }
+
+    // On a device the logits (N,V) are formed whole and kept for the backward (no blocking).
+    static Tensor LinearCrossEntropyOnDevice(Tensor x, Tensor weight, Tensor? bias, IntTensor targets, int ignoreIndex,
+        float labelSmoothing, Reduction reduction)
+    {
+        var k = DeviceOps.KernelsOf("LinearCrossEntropy", x, weight, bias);
+        DeviceOps.RequireFp32("LinearCrossEntropy", x.Device, OpClass.MatMulInput, OpClass.MatMulOutput, OpClass.Loss);
+        var t = targets.Data;
+        int count = CountTargets(t, weight.ShapeArray[0], ignoreIndex);
+        float scale = reduction == Reduction.Mean ? 1f / count : 1f;   // count 0 gives NaN, as in PyTorch
+        var (loss, logits) = k.LinearCrossEntropy(x.Buffer!, weight.Buffer!, bias?.Buffer, t, ignoreIndex, labelSmoothing, reduction);
+        var inputs = bias != null ? new[] { x, weight, bias } : new[] { x, weight };
+        return Autograd.RecordOnDevice(new Tensor(loss), "LinearCrossEntropy", inputs, g =>
+        {
+            var (dx, dw, db) = k.LinearCrossEntropyBackward(g, logits, x.Buffer!, weight.Buffer!, t, ignoreIndex, labelSmoothing, scale,
+                x.RequiresGrad, weight.RequiresGrad, bias?.RequiresGrad ?? false);
+            Autograd.AccumulateOnDevice(x, dx);
+            Autograd.AccumulateOnDevice(weight, dw);
+            if (bias != null) Autograd.AccumulateOnDevice(bias, db);
         });
     }
 

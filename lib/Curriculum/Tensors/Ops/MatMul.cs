@@ -13,6 +13,7 @@ public static partial class F
     /// </summary>
     public static Tensor MatMul(Tensor a, Tensor b)
     {
+        DeviceOps.RequireHost("MatMul", a, b);
         int[] sa = a.ShapeArray, sb = b.ShapeArray;
         if (sa.Length < 2 || sb.Length < 2 || sa[^1] != sb[^2] || (sb.Length > 2 && (sa.Length != sb.Length || !sa.AsSpan(0, sa.Length - 2).SequenceEqual(sb.AsSpan(0, sb.Length - 2)))))
             throw new ArgumentException($"MatMul: shapes {Shapes.Text(sa)} and {Shapes.Text(sb)} do not fit (need (...,M,K) @ (K,N) or equal batch dimensions).");

@@ -11,6 +11,7 @@ public static partial class F
 
     static Tensor SumAll(Tensor x, double factor, string op)
     {
+        DeviceOps.RequireHost(op, x);
         var y = new Tensor([(float)(Kernels.Elementwise.Sum(x.Data) * factor)]);
         return Autograd.Record(y, op, [x], g =>
         {
@@ -27,6 +28,7 @@ public static partial class F
     static Tensor SumDim(Tensor x, int dim, bool keepDim, bool mean)
     {
         string op = mean ? "Mean" : "Sum";
+        DeviceOps.RequireHost(op, x);
         var s = x.ShapeArray;
         int d = Shapes.NormDim(dim, s.Length, op);
         int outer = Shapes.Prod(s, 0, d), n = s[d], inner = Shapes.Prod(s, d + 1, s.Length);

@@ -9,6 +9,12 @@ public static partial class F
     public static Tensor Reshape(Tensor x, params int[] shape)
     {
         var s = Shapes.Infer(shape, x.Numel, "Reshape", x.ShapeArray);
+        if (x.OnDevice)
+        {
+            // A view of the device buffer; dY is viewed back in x's shape (a new handle on g's memory, not g itself).
+            var view = new Tensor(x.Buffer!.Reshape(s));
+            return Autograd.RecordOnDevice(view, "Reshape", [x], g => Autograd.AccumulateOnDevice(x, g.Reshape(x.ShapeArray)));
+        }
         var y = new Tensor(x.Data, s);
         return Autograd.Record(y, "Reshape", [x], g => Autograd.AccumulateOwned(x, g));
     }
@@ -16,6 +22,7 @@ public static partial class F
     /// <summary>Reorders dimensions: result dimension i is input dimension dims[i] (<c>permute</c>).</summary>
     public static Tensor Permute(Tensor x, params int[] dims)
     {
+        DeviceOps.RequireHost("Permute", x);
         int r = x.Rank;
         if (dims.Length != r) throw new ArgumentException($"Permute: {dims.Length} dimensions given for shape {Shapes.Text(x.ShapeArray)}.");
         var perm = new int[r];

@@ -18,6 +18,7 @@ public static partial class F
     static Tensor SoftmaxCore(Tensor x, int dim, bool log)
     {
         string name = log ? "LogSoftmax" : "Softmax";
+        DeviceOps.RequireHost(name, x);
         var shape = x.ShapeArray;
         int d = Shapes.NormDim(dim, shape.Length, name);
         // View as (outer, n, inner): elements of one softmax are `inner` apart.

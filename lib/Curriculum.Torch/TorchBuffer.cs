@@ -1,0 +1,63 @@
+using Curriculum.Tensors;
+using TorchSharp;
+
+namespace Curriculum.Torch;
+
+/// <summary>
+/// A tensor's elements on a libtorch device: one float32, contiguous torch tensor that never requires a gradient
+/// (our tape does the autograd). The native memory is freed on <see cref="Dispose"/>, or by the finaliser; the
+/// garbage collector is told its size so that it collects often enough for memory it cannot see.
+/// </summary>
+internal sealed class TorchBuffer : IDeviceBuffer
+{
+    readonly long _bytes;
+    bool _disposed;
+
+    public TorchBuffer(Device device, torch.Tensor value)
+    {
+        Device = device;
+        Value = value;
+        Shape = Array.ConvertAll(value.shape, d => checked((int)d));
+        _bytes = Math.Max(1, value.numel() * 4);
+        GC.AddMemoryPressure(_bytes);
+    }
+
+    public Device Device { get; }
+    public IReadOnlyList<int> Shape { get; }
+
+    /// <summary>The libtorch tensor itself.</summary>
+    public torch.Tensor Value { get; }
+
+    public float[] ToArray()
+    {
+        using var host = Value.cpu();             // a new handle (a copy only from another device)
+        using var dense = host.contiguous();
+        return dense.data<float>().ToArray();
+    }
+
+    public void CopyFrom(ReadOnlySpan<float> values)
+    {
+        if (values.Length != Value.numel())
+            throw new ArgumentException($"CopyFrom: {values.Length} values for a buffer of {Value.numel()} elements on '{Device.Name}'.");
+        using var host = torch.tensor(values.ToArray(), Value.shape);
+        Value.copy_(host);
+    }
+
+    public IDeviceBuffer Reshape(int[] shape) => new TorchBuffer(Device, Value.reshape(Array.ConvertAll(shape, d => (long)d)));
+
+    public IDeviceBuffer Clone() => new TorchBuffer(Device, Value.clone());
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        Value.Dispose();
+        GC.RemoveMemoryPressure(_bytes);
+        GC.SuppressFinalize(this);
+    }
+
+    ~TorchBuffer()
+    {
+        if (!_disposed) GC.RemoveMemoryPressure(_bytes);
+    }
+}

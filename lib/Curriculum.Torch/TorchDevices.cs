@@ -1,0 +1,41 @@
+using Curriculum.Tensors;
+using TorchSharp;
+
+namespace Curriculum.Torch;
+
+/// <summary>
+/// Registers libtorch's devices with the engine (<see cref="Device.Register"/>): <c>torch-cpu</c> always, <c>cuda</c> where
+/// libtorch sees a CUDA GPU (a build with -p:TorchBackend=cuda on a machine with one). Then <c>model.To(Device.TorchCpu)</c>
+/// runs the model's ops on libtorch's kernels with the engine's own autograd, modules and optimisers.
+/// Dropout on these devices draws from libtorch's random stream, seeded from the engine's <see cref="Generator"/>: the same
+/// seed gives the same masks on the same device, but not the masks the managed cpu device draws.
+/// </summary>
+public static class TorchDevices
+{
+    static readonly Lock Gate = new();
+    static bool _registered;
+
+    /// <summary>Loads libtorch (<see cref="TorchRuntime.EnsureLoaded"/>) and registers its devices, once; returns their names.</summary>
+    public static IReadOnlyList<string> Register()
+    {
+        lock (Gate)
+        {
+            if (!_registered)
+            {
+                TorchRuntime.EnsureLoaded();
+                Device.Register(Make("torch-cpu", torch.CPU));
+                if (torch.cuda.is_available()) Device.Register(Make("cuda", torch.CUDA));
+                _registered = true;
+            }
+            return Device.Names.Where(n => n != "cpu").ToList();
+        }
+    }
+
+    static Device Make(string name, torch.Device torchDevice)
+    {
+        var kernels = new TorchKernels(torchDevice);
+        var device = new Device(name, kernels);
+        kernels.Device = device;
+        return device;
+    }
+}

@@ -1,0 +1,269 @@
+using Curriculum.Tensors;
+using TorchSharp;
+using static TorchSharp.torch.nn.functional;
+using TT = TorchSharp.torch.Tensor;
+
+namespace Curriculum.Torch;
+
+/// <summary>
+/// The coarse ops of <see cref="IDeviceKernels"/> written with libtorch ops on one torch device (CPU or CUDA). No tensor
+/// here requires a gradient, so libtorch records no graph: the engine's tape calls the backward pieces below, which are
+/// the same formulas as the managed ops' backward (e.g. linear: dX = dY W, dW = dYᵀ X, db = Σrows dY). Temporaries live in
+/// a dispose scope per call and are freed when it returns; the results leave the scope inside a <see cref="TorchBuffer"/>.
+/// </summary>
+internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
+{
+    Device? _device;
+
+    /// <summary>The engine's device these kernels belong to (set once, when the device is made).</summary>
+    internal Device Device { get => _device!; set => _device = value; }
+
+    static TT T(IDeviceBuffer b) => ((TorchBuffer)b).Value;
+    static TT? T0(IDeviceBuffer? b) => b == null ? null : ((TorchBuffer)b).Value;
+    IDeviceBuffer Wrap(TT t) => new TorchBuffer(Device, t.MoveToOuterDisposeScope());
+    IDeviceBuffer? WrapIf(TT? t) => t is null ? null : Wrap(t);
+    static long[] Dims(IReadOnlyList<int> shape) => shape.Select(d => (long)d).ToArray();
+    TT Long(int[] values) => torch.tensor(Array.ConvertAll(values, v => (long)v), device: torchDevice);
+
+    // ---- memory ----
+    public IDeviceBuffer FromHost(ReadOnlySpan<float> values, int[] shape)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(torch.tensor(values.ToArray(), Dims(shape), device: torchDevice));
+    }
+
+    public IDeviceBuffer Full(float value, int[] shape)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(torch.full(Dims(shape), value, dtype: torch.ScalarType.Float32, device: torchDevice));
+    }
+
+    public void AddInPlace(IDeviceBuffer accumulator, IDeviceBuffer addend) => T(accumulator).add_(T(addend));
+
+    // ---- element-wise ----
+    public IDeviceBuffer Add(IDeviceBuffer a, IDeviceBuffer b, float alpha)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(T(a).add(T(b), alpha));
+    }
+
+    public IDeviceBuffer SumToShape(IDeviceBuffer g, int[] shape, float scale)
+    {
+        using var scope = torch.NewDisposeScope();
+        var t = T(g);
+        int lead = (int)t.dim() - shape.Length;
+        if (lead > 0) t = t.sum(Enumerable.Range(0, lead).Select(i => (long)i).ToArray());
+        var stretched = Enumerable.Range(0, shape.Length).Where(i => shape[i] == 1 && t.shape[i] != 1).Select(i => (long)i).ToArray();
+        if (stretched.Length > 0) t = t.sum(stretched, keepdim: true);
+        return Wrap(t.mul(scale).reshape(Dims(shape)));
+    }
+
+    public IDeviceBuffer Mul(IDeviceBuffer a, IDeviceBuffer b)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(T(a).mul(T(b)));
+    }
+
+    public IDeviceBuffer DropoutMask(int[] shape, float p, ulong seed)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var generator = new torch.Generator(seed, torchDevice);
+        var u = torch.rand(Dims(shape), dtype: torch.ScalarType.Float32, device: torchDevice, generator: generator);
+        // Dropped where u < p, as the managed mask; kept elements scaled by 1/(1-p).
+        return Wrap(u.ge(p).to_type(torch.ScalarType.Float32).mul(1f / (1f - p)));
+    }
+
+    // ---- layers ----
+    public IDeviceBuffer Embedding(int[] ids, int[] idsShape, IDeviceBuffer weight)
+    {
+        using var scope = torch.NewDisposeScope();
+        var w = T(weight);
+        var rows = w.index_select(0, Long(ids));
+        return Wrap(rows.reshape([.. Dims(idsShape), w.shape[1]]));
+    }
+
+    public IDeviceBuffer EmbeddingBackward(IDeviceBuffer g, int[] ids, int numEmbeddings)
+    {
+        using var scope = torch.NewDisposeScope();
+        var gt = T(g);
+        long c = gt.shape[^1];
+        var dw = torch.zeros([numEmbeddings, c], dtype: torch.ScalarType.Float32, device: torchDevice);
+        return Wrap(dw.index_add_(0, Long(ids), gt.reshape(-1, c), 1f));
+    }
+
+    public IDeviceBuffer Linear(IDeviceBuffer x, IDeviceBuffer weight, IDeviceBuffer? bias)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(linear(T(x), T(weight), T0(bias)));
+    }
+
+    public (IDeviceBuffer? Dx, IDeviceBuffer? Dw, IDeviceBuffer? Db) LinearBackward(IDeviceBuffer g, IDeviceBuffer x, IDeviceBuffer weight,
+        bool needX, bool needW, bool needB)
+    {
+        using var scope = torch.NewDisposeScope();
+        TT gt = T(g), w = T(weight);
+        var g2 = gt.reshape(-1, w.shape[0]);                              // (R,Out)
+        var dx = needX ? gt.matmul(w) : null;                             // (...,In) = dY W
+        var dw = needW ? g2.t().matmul(T(x).reshape(-1, w.shape[1])) : null;   // (Out,In) = dYᵀ X
+        var db = needB ? g2.sum([0L]) : null;                                // (Out)
+        return (WrapIf(dx), WrapIf(dw), WrapIf(db));
+    }
+
+    public (IDeviceBuffer Y, IDeviceBuffer Mean, IDeviceBuffer Rstd) LayerNorm(IDeviceBuffer x, IDeviceBuffer? weight, IDeviceBuffer? bias, float eps)
+    {
+        using var scope = torch.NewDisposeScope();
+        var xt = T(x);
+        var mean = xt.mean([-1L], keepdim: true);                         // (...,1)
+        var xc = xt.sub(mean);
+        var rstd = xc.mul(xc).mean([-1L], keepdim: true).add(eps).rsqrt();   // 1/sqrt(biased var + eps)
+        var y = xc.mul(rstd);
+        if (weight != null) y = y.mul(T(weight));
+        if (bias != null) y = y.add(T(bias));
+        return (Wrap(y), Wrap(mean), Wrap(rstd));
+    }
+
+    public (IDeviceBuffer? Dx, IDeviceBuffer? Dw, IDeviceBuffer? Db) LayerNormBackward(IDeviceBuffer g, IDeviceBuffer x, IDeviceBuffer? weight,
+        IDeviceBuffer mean, IDeviceBuffer rstd, bool needX, bool needW, bool needB)
+    {
+        using var scope = torch.NewDisposeScope();
+        TT gt = T(g), r = T(rstd);
+        long c = gt.shape[^1];
+        var xhat = T(x).sub(T(mean)).mul(r);
+        TT? dx = null, dw = null, db = null;
+        if (needX)
+        {
+            // dx = rstd · (dxhat - mean(dxhat) - xhat · mean(dxhat · xhat)),  dxhat = g · w
+            var dxhat = weight != null ? gt.mul(T(weight)) : gt;
+            dx = dxhat.sub(dxhat.mean([-1L], keepdim: true)).sub(xhat.mul(dxhat.mul(xhat).mean([-1L], keepdim: true))).mul(r);
+        }
+        if (needW) dw = gt.mul(xhat).reshape(-1, c).sum([0L]);
+        if (needB) db = gt.reshape(-1, c).sum([0L]);
+        return (WrapIf(dx), WrapIf(dw), WrapIf(db));
+    }
+
+    const double SqrtTwoOverPi = 0.79788456080286536;
+    const double InvSqrt2Pi = 0.39894228040143268;
+
+    // The tanh form's gate 0.5·(1 + tanh u) as σ(2u), u = √(2/π)(x + 0.044715x³): the managed op's form, exact in the left tail.
+    static TT TanhGateArgument(TT x) => x.add(x.pow(3).mul(0.044715)).mul(2 * SqrtTwoOverPi);
+
+    public IDeviceBuffer Gelu(IDeviceBuffer x, GeluApproximation approximate)
+    {
+        using var scope = torch.NewDisposeScope();
+        var xt = T(x);
+        return Wrap(approximate == GeluApproximation.Tanh ? xt.mul(TanhGateArgument(xt).sigmoid()) : gelu(xt));
+    }
+
+    public IDeviceBuffer GeluBackward(IDeviceBuffer g, IDeviceBuffer x, GeluApproximation approximate)
+    {
+        using var scope = torch.NewDisposeScope();
+        var xt = T(x);
+        TT d;
+        if (approximate == GeluApproximation.Tanh)
+        {
+            // d/dx x·σ(2u) = σ + x·2u'·σ(1 - σ), 1 - σ(2u) = σ(-2u), u' = √(2/π)(1 + 3·0.044715x²)
+            var a = TanhGateArgument(xt);
+            var s = a.sigmoid();
+            var du2 = xt.pow(2).mul(3 * 0.044715).add(1).mul(2 * SqrtTwoOverPi);
+            d = s.add(xt.mul(du2).mul(s).mul(a.neg().sigmoid()));
+        }
+        else
+        {
+            // Φ(x) + x·φ(x)
+            var cdf = xt.mul(1 / Math.Sqrt(2)).erf().add(1).mul(0.5);
+            var pdf = xt.pow(2).mul(-0.5).exp().mul(InvSqrt2Pi);
+            d = cdf.add(xt.mul(pdf));
+        }
+        return Wrap(T(g).mul(d));
+    }
+
+    // (B,T,C) -> (B,H,T,D) and back.
+    static TT Heads(TT x, int h) => x.reshape(x.shape[0], x.shape[1], h, x.shape[2] / h).transpose(1, 2);
+    static TT Merge(TT x) => x.transpose(1, 2).reshape(x.shape[0], x.shape[2], x.shape[1] * x.shape[3]);
+
+    public (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) SelfAttention(IDeviceBuffer qkv, int numHeads, IDeviceBuffer? attnMask,
+        bool isCausal, IDeviceBuffer? dropoutMask, float scale)
+    {
+        using var scope = torch.NewDisposeScope();
+        var parts = T(qkv).chunk(3, 2);
+        TT q = Heads(parts[0], numHeads), k = Heads(parts[1], numHeads), v = Heads(parts[2], numHeads);
+        long t = q.shape[2];
+        var s = q.matmul(k.transpose(-2, -1)).mul(scale);                 // (B,H,T,T)
+        if (attnMask != null) s = s.add(T(attnMask));
+        if (isCausal)
+            s = s.masked_fill(torch.ones([t, t], dtype: torch.ScalarType.Bool, device: torchDevice).triu(1), float.NegativeInfinity);
+        var p = softmax(s, -1);
+        if (attnMask != null) p = p.nan_to_num(0);                       // a fully masked row: zeros, as the managed op
+        var used = dropoutMask != null ? p.mul(T(dropoutMask)) : p;
+        var y = Merge(used.matmul(v));
+        var pb = Wrap(p);
+        return (Wrap(y), pb, dropoutMask != null ? Wrap(used) : pb);
+    }
+
+    public IDeviceBuffer SelfAttentionBackward(IDeviceBuffer g, IDeviceBuffer qkv, int numHeads, IDeviceBuffer p, IDeviceBuffer used,
+        IDeviceBuffer? dropoutMask, float scale)
+    {
+        using var scope = torch.NewDisposeScope();
+        var parts = T(qkv).chunk(3, 2);
+        TT q = Heads(parts[0], numHeads), k = Heads(parts[1], numHeads), v = Heads(parts[2], numHeads);
+        TT gh = Heads(T(g), numHeads), pt = T(p);
+        var dv = T(used).transpose(-2, -1).matmul(gh);                  // Pᵀ dO
+        var dp = gh.matmul(v.transpose(-2, -1));                          // dO Vᵀ
+        if (dropoutMask != null) dp = dp.mul(T(dropoutMask));
+        var ds = pt.mul(dp.sub(dp.mul(pt).sum([-1L], keepdim: true)));   // P ∘ (dP - Σ_j dP·P)
+        var dq = ds.matmul(k).mul(scale);
+        var dk = ds.transpose(-2, -1).matmul(q).mul(scale);
+        return Wrap(torch.cat([Merge(dq), Merge(dk), Merge(dv)], 2));
+    }
+
+    public (IDeviceBuffer Loss, IDeviceBuffer Logits) LinearCrossEntropy(IDeviceBuffer x, IDeviceBuffer weight, IDeviceBuffer? bias, int[] targets,
+        int ignoreIndex, float labelSmoothing, Reduction reduction)
+    {
+        using var scope = torch.NewDisposeScope();
+        var w = T(weight);
+        var logits = linear(T(x).reshape(-1, w.shape[1]), w, T0(bias));   // (N,V)
+        var loss = cross_entropy(logits, Long(targets), ignore_index: ignoreIndex,
+            reduction: reduction == Reduction.Mean ? torch.nn.Reduction.Mean : torch.nn.Reduction.Sum, label_smoothing: labelSmoothing);
+        return (Wrap(loss), Wrap(logits));
+    }
+
+    public (IDeviceBuffer? Dx, IDeviceBuffer? Dw, IDeviceBuffer? Db) LinearCrossEntropyBackward(IDeviceBuffer gLoss, IDeviceBuffer logits,
+        IDeviceBuffer x, IDeviceBuffer weight, int[] targets, int ignoreIndex, float labelSmoothing, float scale, bool needX, bool needW, bool needB)
+    {
+        using var scope = torch.NewDisposeScope();
+        TT z = T(logits), w = T(weight), xt = T(x);
+        long v = z.shape[1];
+        var keep = Long(targets).ne(ignoreIndex);                          // (N)
+        var safe = Long(targets).mul(keep);                                // ignored rows point at class 0, then are zeroed
+        var onehot = one_hot(safe, v).to_type(torch.ScalarType.Float32).mul(1 - labelSmoothing);
+        // A = g·scale·(softmax - (1-ε)·onehot - ε/V), ignored rows 0
+        var a = softmax(z, 1).sub(labelSmoothing / v).sub(onehot).mul(keep.unsqueeze(1).to_type(torch.ScalarType.Float32))
+            .mul(T(gLoss).mul(scale));
+        var x2 = xt.reshape(-1, w.shape[1]);
+        var dx = needX ? a.matmul(w).reshape(xt.shape) : null;
+        var dw = needW ? a.t().matmul(x2) : null;
+        var db = needB ? a.sum([0L]) : null;
+        return (WrapIf(dx), WrapIf(dw), WrapIf(db));
+    }
+
+    // ---- optimiser ----
+    public double SumOfSquares(IDeviceBuffer g)
+    {
+        using var scope = torch.NewDisposeScope();
+        var d = T(g).to_type(torch.ScalarType.Float64);
+        return d.mul(d).sum().item<double>();
+    }
+
+    public void ScaleInPlace(IDeviceBuffer x, float alpha) => T(x).mul_(alpha);
+
+    public void AdamWUpdate(IDeviceBuffer p, IDeviceBuffer g, IDeviceBuffer m, IDeviceBuffer v, float decay, float beta1, float beta2,
+        float stepSize, float invBc2Sqrt, float eps)
+    {
+        using var scope = torch.NewDisposeScope();
+        TT gt = T(g), mt = T(m), vt = T(v);
+        mt.mul_(beta1).add_(gt, 1 - beta1);
+        vt.mul_(beta2).addcmul_(gt, gt, 1 - beta2);
+        var denom = vt.sqrt().mul_(invBc2Sqrt).add_(eps);
+        T(p).mul_(decay).addcdiv_(mt, denom, -stepSize);
+    }
+}

@@ -1,0 +1,45 @@
+using Curriculum.Precision;
+
+namespace Curriculum.Tensors;
+
+/// <summary>
+/// What the ops' device paths share: finding the one device all inputs are on, and the errors for what a device does
+/// not do. An op a device does not implement throws rather than copying to the host behind the user's back.
+/// </summary>
+internal static class DeviceOps
+{
+    /// <summary>The kernels of the device every given tensor is on; throws naming the devices when they differ (cpu included).</summary>
+    internal static IDeviceKernels KernelsOf(string op, Tensor a, Tensor? b = null, Tensor? c = null)
+    {
+        var device = a.Device;
+        if ((b != null && b.Device != device) || (c != null && c.Device != device))
+        {
+            var names = new[] { a, b, c }.Where(t => t != null).Select(t => t!.Device.Name);
+            throw new ArgumentException($"{op}: the inputs are on different devices ({string.Join(", ", names)}); "
+                + "move them to one device first (tensor.To(device), module.To(device)).");
+        }
+        return device.Kernels ?? throw new InvalidOperationException($"{op}: called on the device path with cpu tensors.");
+    }
+
+    /// <summary>The exception for an op that <paramref name="device"/> does not implement.</summary>
+    internal static NotSupportedException NotImplemented(string op, Device device) =>
+        new($"{op} is not implemented on device '{device.Name}' (see the README's list of device ops); "
+            + "run it on cpu: tensor.To(Device.Cpu), module.To(Device.Cpu).");
+
+    /// <summary>Throws <see cref="NotImplemented"/> when any input is on a device other than cpu.</summary>
+    internal static void RequireHost(string op, Tensor a, Tensor? b = null)
+    {
+        if (a.OnDevice) throw NotImplemented(op, a.Device);
+        if (b != null && b.OnDevice) throw NotImplemented(op, b.Device);
+    }
+
+    /// <summary>Device kernels compute in float32: a policy that rounds any of <paramref name="classes"/> is refused.</summary>
+    internal static void RequireFp32(string op, Device device, params OpClass[] classes)
+    {
+        var policy = Autocast.Policy;
+        foreach (var c in classes)
+            if (policy.FormatFor(c) != FloatFormat.Fp32)
+                throw new NotSupportedException($"{op} on device '{device.Name}' computes in float32; the precision policy "
+                    + $"'{policy.Name}' rounds {c} to {FloatFormatInfo.Of(policy.FormatFor(c)).Name}, which is emulated on cpu only.");
+    }
+}

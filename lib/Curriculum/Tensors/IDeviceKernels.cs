@@ -1,0 +1,75 @@
+namespace Curriculum.Tensors;
+
+/// <summary>
+/// The coarse ops a device implements, forward and the backward pieces, on its own buffers. The front end (the ops in
+/// <see cref="F"/>, the autograd tape, the optimisers) checks shapes, records the tape and calls these; a kernel never
+/// records anything and keeps no autograd of its own. Shapes follow the ops in <see cref="F"/>; a backward returns new
+/// buffers (null where that gradient is not needed) which the tape then owns. Every buffer passed in belongs to this device.
+/// </summary>
+public interface IDeviceKernels
+{
+    // ---- memory ----
+    IDeviceBuffer FromHost(ReadOnlySpan<float> values, int[] shape);
+    IDeviceBuffer Full(float value, int[] shape);
+    /// <summary>accumulator += addend, in place (gradient accumulation).</summary>
+    void AddInPlace(IDeviceBuffer accumulator, IDeviceBuffer addend);
+
+    // ---- element-wise ----
+    /// <summary>a + alpha·b with broadcasting (<see cref="F.Add"/>, <see cref="F.Sub"/> with alpha -1).</summary>
+    IDeviceBuffer Add(IDeviceBuffer a, IDeviceBuffer b, float alpha);
+    /// <summary>scale · g summed over the dimensions that broadcasting added or stretched, down to <paramref name="shape"/>.</summary>
+    IDeviceBuffer SumToShape(IDeviceBuffer g, int[] shape, float scale);
+    /// <summary>a ∘ b, same shapes (dropout applies its mask, forward and backward).</summary>
+    IDeviceBuffer Mul(IDeviceBuffer a, IDeviceBuffer b);
+    /// <summary>Inverted-dropout factors of <paramref name="shape"/>: 0 with probability p, else 1/(1-p), from the device's RNG seeded with <paramref name="seed"/>.</summary>
+    IDeviceBuffer DropoutMask(int[] shape, float p, ulong seed);
+
+    // ---- layers ----
+    /// <summary>ids (...) -> rows of weight (V,C): (...,C).</summary>
+    IDeviceBuffer Embedding(int[] ids, int[] idsShape, IDeviceBuffer weight);
+    /// <summary>dW (V,C) with dW[ids[i]] += g[i], g (...,C).</summary>
+    IDeviceBuffer EmbeddingBackward(IDeviceBuffer g, int[] ids, int numEmbeddings);
+    /// <summary>x (...,In) Wᵀ (Out,In) + b (Out) -> (...,Out).</summary>
+    IDeviceBuffer Linear(IDeviceBuffer x, IDeviceBuffer weight, IDeviceBuffer? bias);
+    /// <summary>dX = g W, dW = gᵀ X, db = Σrows g, each only when asked for.</summary>
+    (IDeviceBuffer? Dx, IDeviceBuffer? Dw, IDeviceBuffer? Db) LinearBackward(IDeviceBuffer g, IDeviceBuffer x, IDeviceBuffer weight,
+        bool needX, bool needW, bool needB);
+    /// <summary>y = (x - mean)·rstd·w + b over the last dimension; mean and rstd (rows) are kept for the backward.</summary>
+    (IDeviceBuffer Y, IDeviceBuffer Mean, IDeviceBuffer Rstd) LayerNorm(IDeviceBuffer x, IDeviceBuffer? weight, IDeviceBuffer? bias, float eps);
+    (IDeviceBuffer? Dx, IDeviceBuffer? Dw, IDeviceBuffer? Db) LayerNormBackward(IDeviceBuffer g, IDeviceBuffer x, IDeviceBuffer? weight,
+        IDeviceBuffer mean, IDeviceBuffer rstd, bool needX, bool needW, bool needB);
+    IDeviceBuffer Gelu(IDeviceBuffer x, GeluApproximation approximate);
+    /// <summary>g · GELU'(x).</summary>
+    IDeviceBuffer GeluBackward(IDeviceBuffer g, IDeviceBuffer x, GeluApproximation approximate);
+
+    /// <summary>
+    /// Self-attention from a fused projection qkv (B,T,3C) with H heads -> Y (B,T,C); P (B,H,T,T) the probabilities and
+    /// Used = P ∘ dropoutMask (P itself without a mask) are kept for the backward. The mask is added to the scores.
+    /// </summary>
+    (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) SelfAttention(IDeviceBuffer qkv, int numHeads, IDeviceBuffer? attnMask,
+        bool isCausal, IDeviceBuffer? dropoutMask, float scale);
+    /// <summary>dqkv (B,T,3C) from dY (B,T,C).</summary>
+    IDeviceBuffer SelfAttentionBackward(IDeviceBuffer g, IDeviceBuffer qkv, int numHeads, IDeviceBuffer p, IDeviceBuffer used,
+        IDeviceBuffer? dropoutMask, float scale);
+
+    /// <summary>
+    /// Loss (shape ()) of CrossEntropy(x W^T + b, targets) with <see cref="F.CrossEntropy"/>'s options; the
+    /// logits (N,V) are kept for the backward.
+    /// </summary>
+    (IDeviceBuffer Loss, IDeviceBuffer Logits) LinearCrossEntropy(IDeviceBuffer x, IDeviceBuffer weight, IDeviceBuffer? bias, int[] targets,
+        int ignoreIndex, float labelSmoothing, Reduction reduction);
+    /// <summary>With A = gLoss·scale·(softmax - (1-ε)·onehot - ε/V), ignored rows 0: dX = A W, dW = Aᵀ X, db = Σrows A.</summary>
+    (IDeviceBuffer? Dx, IDeviceBuffer? Dw, IDeviceBuffer? Db) LinearCrossEntropyBackward(IDeviceBuffer gLoss, IDeviceBuffer logits,
+        IDeviceBuffer x, IDeviceBuffer weight, int[] targets, int ignoreIndex, float labelSmoothing, float scale, bool needX, bool needW, bool needB);
+
+    // ---- optimiser ----
+    /// <summary>Σ g² in float64 (the gradient norm's share of one tensor).</summary>
+    double SumOfSquares(IDeviceBuffer g);
+    void ScaleInPlace(IDeviceBuffer x, float alpha);
+    /// <summary>
+    /// AdamW on one parameter, in place, the arithmetic of <c>Optim.AdamW</c>: m ← β1 m + (1-β1) g; v ← β2 v + (1-β2) g²;
+    /// p ← p·decay - stepSize · m / (√v · invBc2Sqrt + eps).
+    /// </summary>
+    void AdamWUpdate(IDeviceBuffer p, IDeviceBuffer g, IDeviceBuffer m, IDeviceBuffer v, float decay, float beta1, float beta2,
+        float stepSize, float invBc2Sqrt, float eps);
+}
