@@ -117,13 +117,7 @@ public static class TokenizerJson
         var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, WriterOptions))
         {
-            w.WriteStartObject();
-            w.WriteString("version", "1.0");
-            w.WriteNull("truncation");
-            w.WriteNull("padding");
-            w.WriteStartArray("added_tokens");
-            foreach (var (content, id) in tokenizer.SpecialTokens.OrderBy(kv => kv.Value)) WriteAddedToken(w, content, id);
-            w.WriteEndArray();
+            WriteHead(w, tokenizer.SpecialTokens.OrderBy(kv => kv.Value).Select(kv => (kv.Key, kv.Value)));
             w.WriteNull("normalizer");
             w.WritePropertyName("pre_tokenizer");
             if (tokenizer.PreTokenizer.Kind == PreTokenizerPattern.Gpt2) WriteByteLevel(w, useRegex: true);
@@ -186,7 +180,19 @@ public static class TokenizerJson
     /// <summary>Writes a Unigram tokenizer (atomically).</summary>
     public static void Save(UnigramTokenizer tokenizer, string path) => UnigramJson.Save(tokenizer, path);
 
-    internal static void WriteAddedToken(Utf8JsonWriter w, string content, int id)
+    /// <summary>Opens the file's object and writes what every pipeline's file starts with: version, no truncation or padding, the added tokens.</summary>
+    internal static void WriteHead(Utf8JsonWriter w, IEnumerable<(string Content, int Id)> addedTokens)
+    {
+        w.WriteStartObject();
+        w.WriteString("version", "1.0");
+        w.WriteNull("truncation");
+        w.WriteNull("padding");
+        w.WriteStartArray("added_tokens");
+        foreach (var (content, id) in addedTokens) WriteAddedToken(w, content, id);
+        w.WriteEndArray();
+    }
+
+    static void WriteAddedToken(Utf8JsonWriter w, string content, int id)
     {
         w.WriteStartObject();
         w.WriteNumber("id", id);

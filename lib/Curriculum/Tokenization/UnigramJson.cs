@@ -58,14 +58,8 @@ static class UnigramJson
     {
         string json = TokenizerJson.Serialize(w =>
         {
-            w.WriteStartObject();
-            w.WriteString("version", "1.0");
-            w.WriteNull("truncation");
-            w.WriteNull("padding");
-            w.WriteStartArray("added_tokens");
-            for (int id = 0; id < tokenizer.VocabularySize; id++)
-                if (tokenizer.Pieces[id].Kind is UnigramPieceKind.Unknown or UnigramPieceKind.Control) TokenizerJson.WriteAddedToken(w, tokenizer.Pieces[id].Piece, id);
-            w.WriteEndArray();
+            TokenizerJson.WriteHead(w, Enumerable.Range(0, tokenizer.VocabularySize)
+                .Where(id => tokenizer.Pieces[id].Kind is UnigramPieceKind.Unknown or UnigramPieceKind.Control).Select(id => (tokenizer.Pieces[id].Piece, id)));
             w.WriteStartObject("normalizer");
             w.WriteString("type", "Sequence");
             w.WriteStartArray("normalizers");

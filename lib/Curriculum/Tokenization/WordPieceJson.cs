@@ -45,13 +45,7 @@ static class WordPieceJson
     {
         string json = TokenizerJson.Serialize(w =>
         {
-            w.WriteStartObject();
-            w.WriteString("version", "1.0");
-            w.WriteNull("truncation");
-            w.WriteNull("padding");
-            w.WriteStartArray("added_tokens");
-            foreach (var s in tokenizer.SpecialTokens) TokenizerJson.WriteAddedToken(w, s, tokenizer.TokenToId(s)!.Value);
-            w.WriteEndArray();
+            TokenizerJson.WriteHead(w, tokenizer.SpecialTokens.Select(t => (t, tokenizer.TokenToId(t)!.Value)));
             var n = tokenizer.Normalizer;
             w.WriteStartObject("normalizer");
             w.WriteString("type", "BertNormalizer");
