@@ -104,23 +104,9 @@ POS = {"n": "noun", "v": "verb", "a": "adjective", "s": "adjective", "r": "adver
 
 def build_hq():
     """WordNet synsets whose gloss carries a quoted usage example: 'words (pos): gloss; "example"'."""
-    rows = []
-    for part in ["adj", "adv", "noun", "verb"]:
-        with open(os.path.join(WORDNET, "data." + part), encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("  "):         # licence header
-                    continue
-                head, gloss = line.rstrip("\n").split(" | ", 1)
-                gloss = gloss.strip()
-                if '"' not in gloss:
-                    continue
-                fields = head.split()
-                offset, ss_type, w_cnt = fields[0], fields[2], int(fields[3], 16)
-                words = [fields[4 + 2 * k] for k in range(w_cnt)]
-                # adjective markers like "(a)" / "(p)" follow some satellite words
-                words = [re.sub(r"\([a-z]+\)$", "", w).replace("_", " ") for w in words]
-                text = f"{', '.join(words)} ({POS[ss_type]}): {gloss}"
-                rows.append((f"wordnet/{part}/{offset}", text))
+    rows = [(doc_id, f"{', '.join(words)} ({pos}): {gloss}")
+            for part in ["adj", "adv", "noun", "verb"]
+            for doc_id, words, pos, gloss in wordnet_entries(part) if '"' in gloss]
     return [{"id": doc_id, "text": text} for doc_id, text in sample_by_hash(rows, HQ_SYNSETS)]
 
 
