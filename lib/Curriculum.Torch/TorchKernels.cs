@@ -73,6 +73,91 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         return Wrap(u.ge(p).to_type(torch.ScalarType.Float32).mul(1f / (1f - p)));
     }
 
+    public IDeviceBuffer Scale(IDeviceBuffer x, float alpha)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(T(x).mul(alpha));
+    }
+
+    public IDeviceBuffer Tanh(IDeviceBuffer x)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(T(x).tanh());
+    }
+
+    public IDeviceBuffer TanhBackward(IDeviceBuffer g, IDeviceBuffer y)
+    {
+        using var scope = torch.NewDisposeScope();
+        var yt = T(y);
+        return Wrap(T(g).mul(yt.mul(yt).neg().add(1)));
+    }
+
+    public IDeviceBuffer Relu(IDeviceBuffer x)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(relu(T(x)));
+    }
+
+    public IDeviceBuffer ReluBackward(IDeviceBuffer g, IDeviceBuffer x)
+    {
+        using var scope = torch.NewDisposeScope();
+        var gt = T(g);
+        return Wrap(gt.where(T(x).gt(0), torch.zeros_like(gt)));
+    }
+
+    public IDeviceBuffer Softmax(IDeviceBuffer x, int dim)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(softmax(T(x), dim));
+    }
+
+    public IDeviceBuffer SoftmaxBackward(IDeviceBuffer g, IDeviceBuffer y, int dim)
+    {
+        using var scope = torch.NewDisposeScope();
+        TT gt = T(g), yt = T(y);
+        return Wrap(yt.mul(gt.sub(gt.mul(yt).sum([(long)dim], keepdim: true))));
+    }
+
+    // ---- shapes and indexing ----
+    public IDeviceBuffer Permute(IDeviceBuffer x, int[] dims)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(T(x).permute(Array.ConvertAll(dims, d => (long)d)).contiguous());
+    }
+
+    public IDeviceBuffer IndexSelect(IDeviceBuffer x, int dim, int[] index)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(T(x).index_select(dim, Long(index)));
+    }
+
+    public IDeviceBuffer IndexSelectBackward(IDeviceBuffer g, int[] xShape, int dim, int[] index)
+    {
+        using var scope = torch.NewDisposeScope();
+        var dx = torch.zeros(Dims(xShape), dtype: torch.ScalarType.Float32, device: torchDevice);
+        return Wrap(dx.index_add_(dim, Long(index), T(g), 1f));
+    }
+
+    // ---- products ----
+    public IDeviceBuffer MatMul(IDeviceBuffer a, IDeviceBuffer b)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(T(a).matmul(T(b)));
+    }
+
+    public (IDeviceBuffer? Da, IDeviceBuffer? Db) MatMulBackward(IDeviceBuffer g, IDeviceBuffer a, IDeviceBuffer b, bool needA, bool needB)
+    {
+        using var scope = torch.NewDisposeScope();
+        TT gt = T(g), at = T(a), bt = T(b);
+        var da = needA ? gt.matmul(bt.transpose(-2, -1)) : null;            // (...,M,K) = dY Bᵀ
+        TT? db = null;
+        if (needB)
+            db = bt.dim() == 2
+                ? at.reshape(-1, at.shape[^1]).t().matmul(gt.reshape(-1, gt.shape[^1]))   // (K,N) = Aᵀ dY, the batch folded into rows
+                : at.transpose(-2, -1).matmul(gt);                                         // (...,K,N) per batch
+        return (WrapIf(da), WrapIf(db));
+    }
+
     // ---- layers ----
     public IDeviceBuffer Embedding(int[] ids, int[] idsShape, IDeviceBuffer weight)
     {
@@ -181,23 +266,43 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     static TT Heads(TT x, int h) => x.reshape(x.shape[0], x.shape[1], h, x.shape[2] / h).transpose(1, 2);
     static TT Merge(TT x) => x.transpose(1, 2).reshape(x.shape[0], x.shape[2], x.shape[1] * x.shape[3]);
 
+    // softmax(scale·Q Kᵀ + mask [causal]) (P ∘ dropout) V on heads (B,H,T,D); -> Y (B,Tq,Cv), P, P ∘ dropout.
+    (TT Y, TT P, TT Used) Attend(TT q, TT k, TT v, TT? attnMask, bool isCausal, TT? dropoutMask, float scale)
+    {
+        long tq = q.shape[2], tk = k.shape[2];
+        var s = q.matmul(k.transpose(-2, -1)).mul(scale);                 // (B,H,Tq,Tk)
+        if (attnMask is not null) s = s.add(attnMask);
+        if (isCausal)
+            s = s.masked_fill(torch.ones([tq, tk], dtype: torch.ScalarType.Bool, device: torchDevice).triu(1), float.NegativeInfinity);
+        var p = softmax(s, -1);
+        if (attnMask is not null) p = p.nan_to_num(0);                    // a fully masked row: zeros, as the managed op
+        var used = dropoutMask is not null ? p.mul(dropoutMask) : p;
+        return (Merge(used.matmul(v)), p, used);
+    }
+
+    // dQ, dK, dV on heads (B,H,T,D) from dO (B,H,Tq,Dv).
+    static (TT Dq, TT Dk, TT Dv) AttendBackward(TT gh, TT q, TT k, TT v, TT p, TT used, TT? dropoutMask, float scale)
+    {
+        var dv = used.transpose(-2, -1).matmul(gh);                       // Pᵀ dO
+        var dp = gh.matmul(v.transpose(-2, -1));                          // dO Vᵀ
+        if (dropoutMask is not null) dp = dp.mul(dropoutMask);
+        var ds = p.mul(dp.sub(dp.mul(p).sum([-1L], keepdim: true)));      // P ∘ (dP - Σ_j dP·P)
+        return (ds.matmul(k).mul(scale), ds.transpose(-2, -1).matmul(q).mul(scale), dv);
+    }
+
+    (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) WrapAttention((TT Y, TT P, TT Used) r, bool dropout)
+    {
+        var pb = Wrap(r.P);
+        return (Wrap(r.Y), pb, dropout ? Wrap(r.Used) : pb);
+    }
+
     public (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) SelfAttention(IDeviceBuffer qkv, int numHeads, IDeviceBuffer? attnMask,
         bool isCausal, IDeviceBuffer? dropoutMask, float scale)
     {
         using var scope = torch.NewDisposeScope();
         var parts = T(qkv).chunk(3, 2);
-        TT q = Heads(parts[0], numHeads), k = Heads(parts[1], numHeads), v = Heads(parts[2], numHeads);
-        long t = q.shape[2];
-        var s = q.matmul(k.transpose(-2, -1)).mul(scale);                 // (B,H,T,T)
-        if (attnMask != null) s = s.add(T(attnMask));
-        if (isCausal)
-            s = s.masked_fill(torch.ones([t, t], dtype: torch.ScalarType.Bool, device: torchDevice).triu(1), float.NegativeInfinity);
-        var p = softmax(s, -1);
-        if (attnMask != null) p = p.nan_to_num(0);                       // a fully masked row: zeros, as the managed op
-        var used = dropoutMask != null ? p.mul(T(dropoutMask)) : p;
-        var y = Merge(used.matmul(v));
-        var pb = Wrap(p);
-        return (Wrap(y), pb, dropoutMask != null ? Wrap(used) : pb);
+        return WrapAttention(Attend(Heads(parts[0], numHeads), Heads(parts[1], numHeads), Heads(parts[2], numHeads),
+            T0(attnMask), isCausal, T0(dropoutMask), scale), dropoutMask != null);
     }
 
     public IDeviceBuffer SelfAttentionBackward(IDeviceBuffer g, IDeviceBuffer qkv, int numHeads, IDeviceBuffer p, IDeviceBuffer used,
@@ -205,15 +310,52 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     {
         using var scope = torch.NewDisposeScope();
         var parts = T(qkv).chunk(3, 2);
-        TT q = Heads(parts[0], numHeads), k = Heads(parts[1], numHeads), v = Heads(parts[2], numHeads);
-        TT gh = Heads(T(g), numHeads), pt = T(p);
-        var dv = T(used).transpose(-2, -1).matmul(gh);                  // Pᵀ dO
-        var dp = gh.matmul(v.transpose(-2, -1));                          // dO Vᵀ
-        if (dropoutMask != null) dp = dp.mul(T(dropoutMask));
-        var ds = pt.mul(dp.sub(dp.mul(pt).sum([-1L], keepdim: true)));   // P ∘ (dP - Σ_j dP·P)
-        var dq = ds.matmul(k).mul(scale);
-        var dk = ds.transpose(-2, -1).matmul(q).mul(scale);
+        var (dq, dk, dv) = AttendBackward(Heads(T(g), numHeads), Heads(parts[0], numHeads), Heads(parts[1], numHeads),
+            Heads(parts[2], numHeads), T(p), T(used), T0(dropoutMask), scale);
         return Wrap(torch.cat([Merge(dq), Merge(dk), Merge(dv)], 2));
+    }
+
+    public (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) Attention(IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v, int numHeads,
+        IDeviceBuffer? attnMask, bool isCausal, IDeviceBuffer? dropoutMask, float scale)
+    {
+        using var scope = torch.NewDisposeScope();
+        return WrapAttention(Attend(Heads(T(q), numHeads), Heads(T(k), numHeads), Heads(T(v), numHeads),
+            T0(attnMask), isCausal, T0(dropoutMask), scale), dropoutMask != null);
+    }
+
+    public (IDeviceBuffer? Dq, IDeviceBuffer? Dk, IDeviceBuffer? Dv) AttentionBackward(IDeviceBuffer g, IDeviceBuffer q, IDeviceBuffer k,
+        IDeviceBuffer v, int numHeads, IDeviceBuffer p, IDeviceBuffer used, IDeviceBuffer? dropoutMask, float scale, bool needQ, bool needK, bool needV)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (dq, dk, dv) = AttendBackward(Heads(T(g), numHeads), Heads(T(q), numHeads), Heads(T(k), numHeads), Heads(T(v), numHeads),
+            T(p), T(used), T0(dropoutMask), scale);
+        return (needQ ? Wrap(Merge(dq)) : null, needK ? Wrap(Merge(dk)) : null, needV ? Wrap(Merge(dv)) : null);
+    }
+
+    public IDeviceBuffer CrossEntropy(IDeviceBuffer logits, int[] targets, int ignoreIndex, float labelSmoothing, Reduction reduction)
+    {
+        using var scope = torch.NewDisposeScope();
+        var z = T(logits);
+        return Wrap(cross_entropy(z.reshape(-1, z.shape[^1]), Long(targets), ignore_index: ignoreIndex,
+            reduction: reduction == Reduction.Mean ? torch.nn.Reduction.Mean : torch.nn.Reduction.Sum, label_smoothing: labelSmoothing));
+    }
+
+    public IDeviceBuffer CrossEntropyBackward(IDeviceBuffer gLoss, IDeviceBuffer logits, int[] targets, int ignoreIndex, float labelSmoothing, float scale)
+    {
+        using var scope = torch.NewDisposeScope();
+        var z = T(logits);
+        return Wrap(CrossEntropyGradient(T(gLoss), z.reshape(-1, z.shape[^1]), targets, ignoreIndex, labelSmoothing, scale).reshape(z.shape));
+    }
+
+    // A (N,V) = gLoss·scale·(softmax(z) - (1-ε)·onehot - ε/V), ignored rows 0.
+    TT CrossEntropyGradient(TT gLoss, TT z, int[] targets, int ignoreIndex, float labelSmoothing, float scale)
+    {
+        long v = z.shape[1];
+        var keep = Long(targets).ne(ignoreIndex);                          // (N)
+        var safe = Long(targets).mul(keep);                                // ignored rows point at class 0, then are zeroed
+        var onehot = one_hot(safe, v).to_type(torch.ScalarType.Float32).mul(1 - labelSmoothing);
+        return softmax(z, 1).sub(labelSmoothing / v).sub(onehot).mul(keep.unsqueeze(1).to_type(torch.ScalarType.Float32))
+            .mul(gLoss.mul(scale));
     }
 
     public (IDeviceBuffer Loss, IDeviceBuffer Logits) LinearCrossEntropy(IDeviceBuffer x, IDeviceBuffer weight, IDeviceBuffer? bias, int[] targets,
@@ -231,14 +373,8 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         IDeviceBuffer x, IDeviceBuffer weight, int[] targets, int ignoreIndex, float labelSmoothing, float scale, bool needX, bool needW, bool needB)
     {
         using var scope = torch.NewDisposeScope();
-        TT z = T(logits), w = T(weight), xt = T(x);
-        long v = z.shape[1];
-        var keep = Long(targets).ne(ignoreIndex);                          // (N)
-        var safe = Long(targets).mul(keep);                                // ignored rows point at class 0, then are zeroed
-        var onehot = one_hot(safe, v).to_type(torch.ScalarType.Float32).mul(1 - labelSmoothing);
-        // A = g·scale·(softmax - (1-ε)·onehot - ε/V), ignored rows 0
-        var a = softmax(z, 1).sub(labelSmoothing / v).sub(onehot).mul(keep.unsqueeze(1).to_type(torch.ScalarType.Float32))
-            .mul(T(gLoss).mul(scale));
+        TT w = T(weight), xt = T(x);
+        var a = CrossEntropyGradient(T(gLoss), T(logits), targets, ignoreIndex, labelSmoothing, scale);
         var x2 = xt.reshape(-1, w.shape[1]);
         var dx = needX ? a.matmul(w).reshape(xt.shape) : null;
         var dw = needW ? a.t().matmul(x2) : null;

@@ -58,7 +58,7 @@ public sealed class BertModel : Module
         if (attentionMask != null)
         {
             ModelInputs.CheckSameShape(ids, attentionMask, "BertModel attention mask");
-            mask = AttentionMask.FromPadding(attentionMask);                          // (B,1,1,T)
+            mask = AttentionMask.FromPadding(attentionMask).To(x.Device);             // (B,1,1,T), where the model is
         }
         foreach (var block in Blocks)
             x = block is PostLnTransformerBlock post ? post.Forward(x, mask) : ((TransformerBlock)block).Forward(x, mask);

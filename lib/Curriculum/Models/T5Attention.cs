@@ -41,7 +41,7 @@ public sealed class T5Attention : Module
         var vh = v.Reshape(b, tk, h, d).Permute(0, 2, 1, 3);                // (B,H,Tk,D)
         var scores = F.MatMul(qh, kt) * (1f / MathF.Sqrt(d)) + positionBias; // (B,H,Tq,Tk)
         if (mask != null) scores = scores + mask;
-        if (isCausal) scores = scores + AttentionMask.Causal(tq, tk);
+        if (isCausal) scores = scores + AttentionMask.Causal(tq, tk).To(scores.Device);
         var o = F.MatMul(F.Softmax(scores, -1), vh);                         // (B,H,Tq,D)
         return O.Forward(o.Permute(0, 2, 1, 3).Reshape(b, tq, _dim));
     }

@@ -59,8 +59,8 @@ public sealed class T5Model : Module
     {
         ModelInputs.CheckIds(ids, Config.VocabSize, int.MaxValue, "T5Model input ids");
         int s = ids.Size(1);
-        var mask = PaddingMask(ids, attentionMask);
         var x = F.Dropout(Shared.Forward(ids), Config.Dropout, Training, _generator);
+        var mask = PaddingMask(ids, attentionMask, x.Device);
         var bias = EncoderBias.Forward(s, s);
         foreach (var block in Encoder) x = block.Forward(x, bias, mask);
         return F.Dropout(EncoderLn.Forward(x), Config.Dropout, Training, _generator);
@@ -73,8 +73,8 @@ public sealed class T5Model : Module
         if (encoderOutput.Rank != 3 || encoderOutput.Size(0) != decoderIds.Size(0))
             throw new ArgumentException($"T5Model.Decode: encoder output {Shapes.Text(encoderOutput.ShapeArray)} does not match decoder ids {Shapes.Text(decoderIds.ShapeArray)}.");
         int u = decoderIds.Size(1);
-        Tensor? mask = encoderAttentionMask == null ? null : AttentionMask.FromPadding(encoderAttentionMask);
         var y = F.Dropout(Shared.Forward(decoderIds), Config.Dropout, Training, _generator);
+        Tensor? mask = encoderAttentionMask == null ? null : AttentionMask.FromPadding(encoderAttentionMask).To(y.Device);
         var bias = DecoderBias.Forward(u, u);
         foreach (var block in Decoder) y = block.Forward(y, bias, encoderOutput, mask);
         return F.Dropout(DecoderLn.Forward(y), Config.Dropout, Training, _generator) * (1f / MathF.Sqrt(Config.Dim));
@@ -150,10 +150,11 @@ public sealed class T5Model : Module
         return output.GetRange(1, output.Count - 1).ToArray();
     }
 
-    static Tensor? PaddingMask(IntTensor ids, IntTensor? attentionMask)
+    // (B,1,1,S) on the model's device.
+    static Tensor? PaddingMask(IntTensor ids, IntTensor? attentionMask, Device device)
     {
         if (attentionMask == null) return null;
         ModelInputs.CheckSameShape(ids, attentionMask, "T5Model attention mask");
-        return AttentionMask.FromPadding(attentionMask);
+        return AttentionMask.FromPadding(attentionMask).To(device);
     }
 }

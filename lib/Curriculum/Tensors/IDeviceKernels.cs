@@ -24,6 +24,33 @@ public interface IDeviceKernels
     /// <summary>Inverted-dropout factors of <paramref name="shape"/>: 0 with probability p, else 1/(1-p), from the device's RNG seeded with <paramref name="seed"/>.</summary>
     IDeviceBuffer DropoutMask(int[] shape, float p, ulong seed);
 
+    /// <summary>alpha · x (<see cref="F.Scale"/>; its backward is the same op on dY).</summary>
+    IDeviceBuffer Scale(IDeviceBuffer x, float alpha);
+    IDeviceBuffer Tanh(IDeviceBuffer x);
+    /// <summary>g · (1 - y²) with y = tanh(x), the forward's output.</summary>
+    IDeviceBuffer TanhBackward(IDeviceBuffer g, IDeviceBuffer y);
+    IDeviceBuffer Relu(IDeviceBuffer x);
+    /// <summary>g where x &gt; 0, else 0.</summary>
+    IDeviceBuffer ReluBackward(IDeviceBuffer g, IDeviceBuffer x);
+    /// <summary>exp(x - max) / Σ exp(x - max) along <paramref name="dim"/> (non-negative).</summary>
+    IDeviceBuffer Softmax(IDeviceBuffer x, int dim);
+    /// <summary>y ∘ (g - Σ_dim g·y) with y the forward's output.</summary>
+    IDeviceBuffer SoftmaxBackward(IDeviceBuffer g, IDeviceBuffer y, int dim);
+
+    // ---- shapes and indexing ----
+    /// <summary>Result dimension i is input dimension dims[i] (non-negative), copied contiguous; the backward permutes back.</summary>
+    IDeviceBuffer Permute(IDeviceBuffer x, int[] dims);
+    /// <summary>x with dimension <paramref name="dim"/> replaced by the entries <paramref name="index"/> picks.</summary>
+    IDeviceBuffer IndexSelect(IDeviceBuffer x, int dim, int[] index);
+    /// <summary>dX of <paramref name="xShape"/>: zeros with dX.index_add_(dim, index, g).</summary>
+    IDeviceBuffer IndexSelectBackward(IDeviceBuffer g, int[] xShape, int dim, int[] index);
+
+    // ---- products ----
+    /// <summary>a (...,M,K) @ b (K,N) or b (...,K,N) with a's batch dimensions -> (...,M,N).</summary>
+    IDeviceBuffer MatMul(IDeviceBuffer a, IDeviceBuffer b);
+    /// <summary>dA = dY Bᵀ; dB = Aᵀ dY (summed over the batch when b is 2-D), each only when asked for.</summary>
+    (IDeviceBuffer? Da, IDeviceBuffer? Db) MatMulBackward(IDeviceBuffer g, IDeviceBuffer a, IDeviceBuffer b, bool needA, bool needB);
+
     // ---- layers ----
     /// <summary>ids (...) -> rows of weight (V,C): (...,C).</summary>
     IDeviceBuffer Embedding(int[] ids, int[] idsShape, IDeviceBuffer weight);
@@ -51,6 +78,21 @@ public interface IDeviceKernels
     /// <summary>dqkv (B,T,3C) from dY (B,T,C).</summary>
     IDeviceBuffer SelfAttentionBackward(IDeviceBuffer g, IDeviceBuffer qkv, int numHeads, IDeviceBuffer p, IDeviceBuffer used,
         IDeviceBuffer? dropoutMask, float scale);
+
+    /// <summary>
+    /// Attention over projected q (B,Tq,C), k (B,Tk,C), v (B,Tk,Cv), heads as channel groups (<see cref="F.MultiHeadAttention"/>)
+    /// -> Y (B,Tq,Cv); P (B,H,Tq,Tk) and Used = P ∘ dropoutMask are kept for the backward, as in <see cref="SelfAttention"/>.
+    /// </summary>
+    (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) Attention(IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v, int numHeads,
+        IDeviceBuffer? attnMask, bool isCausal, IDeviceBuffer? dropoutMask, float scale);
+    /// <summary>dq, dk, dv (the inputs' shapes) from dY (B,Tq,Cv), each only when asked for.</summary>
+    (IDeviceBuffer? Dq, IDeviceBuffer? Dk, IDeviceBuffer? Dv) AttentionBackward(IDeviceBuffer g, IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v,
+        int numHeads, IDeviceBuffer p, IDeviceBuffer used, IDeviceBuffer? dropoutMask, float scale, bool needQ, bool needK, bool needV);
+
+    /// <summary>Loss (shape ()) of <see cref="F.CrossEntropy"/> on logits (N,C) with its options.</summary>
+    IDeviceBuffer CrossEntropy(IDeviceBuffer logits, int[] targets, int ignoreIndex, float labelSmoothing, Reduction reduction);
+    /// <summary>dlogits (N,C) = gLoss·scale·(softmax - (1-ε)·onehot - ε/C), ignored rows 0.</summary>
+    IDeviceBuffer CrossEntropyBackward(IDeviceBuffer gLoss, IDeviceBuffer logits, int[] targets, int ignoreIndex, float labelSmoothing, float scale);
 
     /// <summary>
     /// Loss (shape ()) of CrossEntropy(x W^T + b, targets) with <see cref="F.CrossEntropy"/>'s options; the

@@ -35,10 +35,10 @@ public class OpParityAgainstLibTorchTests(ITestOutputHelper output)
 
     internal static readonly IntTensor EmbeddingIds = new([3, 0, 7, 3, 3, 10, 1, 0, 2, 9, 7, 7, 4, 5, 6, 8, 1, 3], 3, 6);
     internal static readonly IntTensor Targets = new([0, 8, -100, 3, 3, 5, -100, 1, 7, 2, 6, 4], 12);
-    static readonly IntTensor Targets3d = new([2, -100, 0, 8, 8, 1, 5, -100, -100, 4], 2, 5);
+    internal static readonly IntTensor Targets3d = new([2, -100, 0, 8, 8, 1, 5, -100, -100, 4], 2, 5);
     internal static readonly IntTensor HeadTargets = new([19, 0, -100, 7, 7, 12, 3, -100, 15, 1, 2, 9], 2, 6);
-    static readonly IntTensor Keep = new([1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1], 2, 7);
-    static readonly IntTensor Pick = new([5, 0, 2, 2], 4);
+    internal static readonly IntTensor Keep = new([1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1], 2, 7);
+    internal static readonly IntTensor Pick = new([5, 0, 2, 2], 4);
     static readonly IntTensor GatherIndex = new([4, 0, 0, 3, 1, 1, 2, 4, 0, 3, 3, 2], 3, 4);
     internal static readonly Tensor SdpaMask = AttentionMask.FromBool(
         Enumerable.Range(0, 2 * 5 * 7).Select(i => i % 7 == 0 || (i * 37 % 11) > 3).ToArray(), 2, 1, 5, 7);

@@ -133,7 +133,7 @@ public static partial class F
     /// <summary>max(x, 0)</summary>
     public static Tensor Relu(Tensor x)
     {
-        DeviceOps.RequireHost("Relu", x);
+        if (x.OnDevice) return ReluOnDevice(x);
         var y = Tensor.Empty(x.ShapeArray);
         float[] xd = x.Data, yd = y.Data;
         for (int i = 0; i < yd.Length; i++) yd[i] = MathF.Max(xd[i], 0f);
@@ -147,7 +147,7 @@ public static partial class F
     /// <summary>tanh(x); derivative 1 - tanh².</summary>
     public static Tensor Tanh(Tensor x)
     {
-        DeviceOps.RequireHost("Tanh", x);
+        if (x.OnDevice) return TanhOnDevice(x);
         var y = Tensor.Empty(x.ShapeArray);
         float[] xd = x.Data, yd = y.Data;
         for (int i = 0; i < yd.Length; i++) yd[i] = MathF.Tanh(xd[i]);
@@ -156,5 +156,19 @@ public static partial class F
             var gx = Autograd.GradBuffer(x);
             if (gx != null) for (int i = 0; i < gx.Length; i++) gx[i] += g[i] * (1f - yd[i] * yd[i]);
         });
+    }
+
+    static Tensor ReluOnDevice(Tensor x)
+    {
+        var k = DeviceOps.KernelsOf("Relu", x);
+        return Autograd.RecordOnDevice(new Tensor(k.Relu(x.Buffer!)), "Relu", [x],
+            g => Autograd.AccumulateOnDevice(x, k.ReluBackward(g, x.Buffer!)));
+    }
+
+    static Tensor TanhOnDevice(Tensor x)
+    {
+        var k = DeviceOps.KernelsOf("Tanh", x);
+        var y = new Tensor(k.Tanh(x.Buffer!));
+        return Autograd.RecordOnDevice(y, "Tanh", [x], g => Autograd.AccumulateOnDevice(x, k.TanhBackward(g, y.Buffer!)));
     }
 }

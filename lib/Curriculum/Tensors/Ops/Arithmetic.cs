@@ -116,7 +116,7 @@ public static partial class F
     /// <summary>alpha · x (<c>x * alpha</c>).</summary>
     public static Tensor Scale(Tensor x, float alpha)
     {
-        DeviceOps.RequireHost("Scale", x);
+        if (x.OnDevice) return ScaleOnDevice(x, alpha);
         var y = Tensor.Empty(x.ShapeArray);
         Elementwise.Scale(x.Data, alpha, y.Data);
         return Autograd.Record(y, "Scale", [x], g =>
@@ -124,6 +124,13 @@ public static partial class F
             var gx = Autograd.GradBuffer(x);
             if (gx != null) Elementwise.AddScaledInPlace(gx, g, alpha);
         });
+    }
+
+    static Tensor ScaleOnDevice(Tensor x, float alpha)
+    {
+        var k = DeviceOps.KernelsOf("Scale", x);
+        return Autograd.RecordOnDevice(new Tensor(k.Scale(x.Buffer!, alpha)), "Scale", [x],
+            g => Autograd.AccumulateOnDevice(x, k.Scale(g, alpha)));
     }
 
     /// <summary>x + c for a scalar c.</summary>

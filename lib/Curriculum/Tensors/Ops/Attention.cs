@@ -44,13 +44,13 @@ public static partial class F
     public static Tensor MultiHeadAttention(Tensor q, Tensor k, Tensor v, int numHeads, Tensor? attnMask = null, bool isCausal = false,
         float dropoutP = 0f, Generator? generator = null)
     {
-        DeviceOps.RequireHost("MultiHeadAttention", q, k);
-        DeviceOps.RequireHost("MultiHeadAttention", v, attnMask);
         int[] sq = q.ShapeArray, sk = k.ShapeArray, sv = v.ShapeArray;
         if (sq.Length != 3 || sk.Length != 3 || sv.Length != 3 || sq[0] != sk[0] || sq[2] != sk[2] || sv[0] != sk[0] || sv[1] != sk[1]
             || numHeads <= 0 || sq[2] % numHeads != 0 || sv[2] % numHeads != 0)
             throw new ArgumentException($"MultiHeadAttention: q {Shapes.Text(sq)}, k {Shapes.Text(sk)}, v {Shapes.Text(sv)} with {numHeads} heads do not fit (need (B,Tq,C), (B,Tk,C), (B,Tk,Cv), C and Cv divisible by the heads).");
         int b = sq[0], tq = sq[1], c = sq[2], tk = sk[1], cv = sv[2], d = c / numHeads, dv = cv / numHeads;
+        if (q.OnDevice || k.OnDevice || v.OnDevice || (attnMask?.OnDevice ?? false))
+            return MultiHeadAttentionOnDevice(q, k, v, numHeads, attnMask, isCausal, dropoutP, generator, [b, numHeads, tq, tk], 1f / MathF.Sqrt(d));
         var dims = new AttentionDims(b, numHeads, tq, tk, d, dv);
         return AttentionCore("MultiHeadAttention", dims, [q, k, v],
             new(q, 0, tq * c, d, c), new(k, 0, tk * c, d, c), new(v, 0, tk * cv, dv, cv),
@@ -87,6 +87,25 @@ public static partial class F
         var (y, p, used) = k.SelfAttention(qkv.Buffer!, numHeads, attnMask?.Buffer, isCausal, dropMask, scale);
         return Autograd.RecordOnDevice(new Tensor(y), "SelfAttention", [qkv], g =>
             Autograd.AccumulateOnDevice(qkv, k.SelfAttentionBackward(g, qkv.Buffer!, numHeads, p, used, dropMask, scale)));
+    }
+
+    static Tensor MultiHeadAttentionOnDevice(Tensor q, Tensor k, Tensor v, int numHeads, Tensor? attnMask, bool isCausal,
+        float dropoutP, Generator? generator, int[] scores, float scale)
+    {
+        var kernels = DeviceOps.KernelsOf("MultiHeadAttention", q, k, v);
+        if (attnMask != null) DeviceOps.KernelsOf("MultiHeadAttention", q, attnMask);
+        DeviceOps.RequireFp32("MultiHeadAttention", q.Device, OpClass.MatMulInput, OpClass.MatMulOutput, OpClass.Softmax);
+        CheckDropoutAndMask("MultiHeadAttention", dropoutP, attnMask, scores);
+        var dropMask = dropoutP > 0f ? kernels.DropoutMask(scores, dropoutP, (generator ?? Generator.Default).NextUInt64()) : null;
+        var (y, p, used) = kernels.Attention(q.Buffer!, k.Buffer!, v.Buffer!, numHeads, attnMask?.Buffer, isCausal, dropMask, scale);
+        return Autograd.RecordOnDevice(new Tensor(y), "MultiHeadAttention", [q, k, v], g =>
+        {
+            var (dq, dk, dv) = kernels.AttentionBackward(g, q.Buffer!, k.Buffer!, v.Buffer!, numHeads, p, used, dropMask, scale,
+                q.RequiresGrad, k.RequiresGrad, v.RequiresGrad);
+            Autograd.AccumulateOnDevice(q, dq);
+            Autograd.AccumulateOnDevice(k, dk);
+            Autograd.AccumulateOnDevice(v, dv);
+        });
     }
 
     /// <summary>Dropout in [0, 1) and a mask that broadcasts to the scores' shape <paramref name="full"/> (B,H,Tq,Tk).</summary>

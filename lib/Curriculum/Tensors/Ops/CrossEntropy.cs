@@ -20,7 +20,6 @@ public static partial class F
     public static Tensor CrossEntropy(Tensor logits, IntTensor targets, int ignoreIndex = -100, float labelSmoothing = 0f,
         Reduction reduction = Reduction.Mean)
     {
-        DeviceOps.RequireHost("CrossEntropy", logits);
         var sl = logits.ShapeArray;
         int c = sl[^1];
         bool fits = c > 0 && (sl.AsSpan(0, sl.Length - 1).SequenceEqual(targets.ShapeArray)
@@ -37,6 +36,7 @@ public static partial class F
             if ((uint)t[r] >= (uint)c) throw new IndexOutOfRangeException($"CrossEntropy: target {t[r]} at flat position {r} is outside [0,{c}).");
             count++;
         }
+        if (logits.OnDevice) return CrossEntropyOnDevice(logits, t, count, ignoreIndex, labelSmoothing, reduction);
         float eps = labelSmoothing;
         var lossFormat = Autocast.Policy.FormatFor(OpClass.Loss);
         var xd = Rounding.Copy(logits.Data, lossFormat);
@@ -80,6 +80,16 @@ public static partial class F
             });
             if (dst != gx) Rounding.AddRounded(gx, dst, lossFormat);
         });
+    }
+
+    static Tensor CrossEntropyOnDevice(Tensor logits, int[] targets, int count, int ignoreIndex, float labelSmoothing, Reduction reduction)
+    {
+        var k = DeviceOps.KernelsOf("CrossEntropy", logits);
+        DeviceOps.RequireFp32("CrossEntropy", logits.Device, OpClass.Loss);
+        float scale = reduction == Reduction.Mean ? 1f / count : 1f;   // count 0 gives NaN, as in PyTorch
+        var loss = new Tensor(k.CrossEntropy(logits.Buffer!, targets, ignoreIndex, labelSmoothing, reduction));
+        return Autograd.RecordOnDevice(loss, "CrossEntropy", [logits], g =>
+            Autograd.AccumulateOnDevice(logits, k.CrossEntropyBackward(g, logits.Buffer!, targets, ignoreIndex, labelSmoothing, scale)));
     }
 
     // gx[j] += gs · (exp(x[j] - lse) - smooth)

@@ -9,7 +9,6 @@ public static partial class F
     /// </summary>
     public static Tensor IndexSelect(Tensor x, int dim, IntTensor index)
     {
-        DeviceOps.RequireHost("IndexSelect", x);
         var s = x.ShapeArray;
         int d = Shapes.NormDim(dim, s.Length, "IndexSelect");
         if (index.Rank != 1) throw new ArgumentException($"IndexSelect: index must be 1-D, got {Shapes.Text(index.ShapeArray)}.");
@@ -17,6 +16,12 @@ public static partial class F
         var ids = index.Data;
         for (int i = 0; i < k; i++)
             if ((uint)ids[i] >= (uint)n) throw new IndexOutOfRangeException($"IndexSelect: index {ids[i]} at position {i} is outside [0,{n}) for dimension {d} of {Shapes.Text(s)}.");
+        if (x.OnDevice)
+        {
+            var kernels = DeviceOps.KernelsOf("IndexSelect", x);
+            return Autograd.RecordOnDevice(new Tensor(kernels.IndexSelect(x.Buffer!, d, ids)), "IndexSelect", [x],
+                g => Autograd.AccumulateOnDevice(x, kernels.IndexSelectBackward(g, s, d, ids)));
+        }
         var shape = (int[])s.Clone();
         shape[d] = k;
         var y = Tensor.Empty(shape);

@@ -13,10 +13,10 @@ public static partial class F
     /// </summary>
     public static Tensor MatMul(Tensor a, Tensor b)
     {
-        DeviceOps.RequireHost("MatMul", a, b);
         int[] sa = a.ShapeArray, sb = b.ShapeArray;
         if (sa.Length < 2 || sb.Length < 2 || sa[^1] != sb[^2] || (sb.Length > 2 && (sa.Length != sb.Length || !sa.AsSpan(0, sa.Length - 2).SequenceEqual(sb.AsSpan(0, sb.Length - 2)))))
             throw new ArgumentException($"MatMul: shapes {Shapes.Text(sa)} and {Shapes.Text(sb)} do not fit (need (...,M,K) @ (K,N) or equal batch dimensions).");
+        if (a.OnDevice || b.OnDevice) return MatMulOnDevice(a, b);
         int m = sa[^2], k = sa[^1], n = sb[^1];
         var policy = Autocast.Policy;
         var mm = policy.FormatFor(OpClass.MatMulInput);
@@ -54,6 +54,18 @@ public static partial class F
             if (ta != null) Gemm.MultiplyBatched(batch, false, true, m, k, n, 1f, g, n, m * n, bd, n, k * n, 1f, ta, k, m * k);
             if (tb != null) Gemm.MultiplyBatched(batch, true, false, k, n, m, 1f, ad, k, m * k, g, n, m * n, 1f, tb, n, k * n);
             if (!fp32) AddRoundedGradients(ga, ta, gb, tb, mm);
+        });
+    }
+
+    static Tensor MatMulOnDevice(Tensor a, Tensor b)
+    {
+        var k = DeviceOps.KernelsOf("MatMul", a, b);
+        DeviceOps.RequireFp32("MatMul", a.Device, OpClass.MatMulInput, OpClass.MatMulOutput);
+        return Autograd.RecordOnDevice(new Tensor(k.MatMul(a.Buffer!, b.Buffer!)), "MatMul", [a, b], g =>
+        {
+            var (da, db) = k.MatMulBackward(g, a.Buffer!, b.Buffer!, a.RequiresGrad, b.RequiresGrad);
+            Autograd.AccumulateOnDevice(a, da);
+            Autograd.AccumulateOnDevice(b, db);
         });
     }
 

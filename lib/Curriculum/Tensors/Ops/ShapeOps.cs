@@ -22,7 +22,6 @@ public static partial class F
     /// <summary>Reorders dimensions: result dimension i is input dimension dims[i] (<c>permute</c>).</summary>
     public static Tensor Permute(Tensor x, params int[] dims)
     {
-        DeviceOps.RequireHost("Permute", x);
         int r = x.Rank;
         if (dims.Length != r) throw new ArgumentException($"Permute: {dims.Length} dimensions given for shape {Shapes.Text(x.ShapeArray)}.");
         var perm = new int[r];
@@ -36,10 +35,16 @@ public static partial class F
         var inShape = x.ShapeArray;
         var outShape = new int[r];
         for (int i = 0; i < r; i++) outShape[i] = inShape[perm[i]];
-        var y = Tensor.Empty(outShape);
-        PermuteCopy(x.Data, inShape, perm, y.Data, accumulate: false);
         var inverse = new int[r];
         for (int i = 0; i < r; i++) inverse[perm[i]] = i;
+        if (x.OnDevice)
+        {
+            var k = DeviceOps.KernelsOf("Permute", x);
+            return Autograd.RecordOnDevice(new Tensor(k.Permute(x.Buffer!, perm)), "Permute", [x],
+                g => Autograd.AccumulateOnDevice(x, k.Permute(g, inverse)));
+        }
+        var y = Tensor.Empty(outShape);
+        PermuteCopy(x.Data, inShape, perm, y.Data, accumulate: false);
         return Autograd.Record(y, "Permute", [x], g =>
         {
             var gx = Autograd.GradBuffer(x);

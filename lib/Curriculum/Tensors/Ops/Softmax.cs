@@ -18,9 +18,9 @@ public static partial class F
     static Tensor SoftmaxCore(Tensor x, int dim, bool log)
     {
         string name = log ? "LogSoftmax" : "Softmax";
-        DeviceOps.RequireHost(name, x);
         var shape = x.ShapeArray;
         int d = Shapes.NormDim(dim, shape.Length, name);
+        if (x.OnDevice) return SoftmaxOnDevice(x, d, log, name);
         // View as (outer, n, inner): elements of one softmax are `inner` apart.
         int outer = Shapes.Prod(shape, 0, d), n = shape[d], inner = Shapes.Prod(shape, d + 1, shape.Length);
         var y = Tensor.Empty(shape);
@@ -83,5 +83,15 @@ public static partial class F
             });
             if (gx != gxBuffer) Rounding.AddRounded(gxBuffer, gx, format);
         });
+    }
+
+    // Softmax on a device; log-softmax is not implemented there.
+    static Tensor SoftmaxOnDevice(Tensor x, int dim, bool log, string name)
+    {
+        var k = DeviceOps.KernelsOf(name, x);
+        if (log) throw DeviceOps.NotImplemented(name, x.Device);
+        DeviceOps.RequireFp32(name, x.Device, OpClass.Softmax);
+        var y = new Tensor(k.Softmax(x.Buffer!, dim));
+        return Autograd.RecordOnDevice(y, name, [x], g => Autograd.AccumulateOnDevice(x, k.SoftmaxBackward(g, y.Buffer!, dim)));
     }
 }
