@@ -70,7 +70,9 @@ public sealed class GptModel : Module
     /// <summary>
     /// Continues <paramref name="prompt"/> by up to <see cref="GenerationConfig.MaxNewTokens"/> tokens, greedy or sampled
     /// (<c>model.generate</c>); returns prompt + continuation. The context is cropped to the last MaxPositions tokens.
-    /// Runs in eval mode without recording a graph, then restores the training mode.
+    /// Runs in eval mode without recording a graph, then restores the training mode. On a device the forward runs there
+    /// and only the last position's logits (V floats) are copied to the host, where the next token is picked: the same
+    /// logits and generator give the same tokens on every device.
     /// </summary>
     public int[] Generate(ReadOnlySpan<int> prompt, GenerationConfig config, Generator? generator = null)
     {
@@ -88,9 +90,8 @@ public sealed class GptModel : Module
                 int start = Math.Max(0, tokens.Count - Config.MaxPositions), t = tokens.Count - start;
                 var ids = new IntTensor(tokens.GetRange(start, t).ToArray(), 1, t);
                 var h = Hidden(ids);                                           // (1,T,C)
-                var last = new Tensor(h.Data.AsSpan((t - 1) * Config.Dim, Config.Dim).ToArray(), 1, Config.Dim);
-                var logits = F.Linear(last, Tok.Weight);                      // (1,V)
-                int next = NextTokenPicker.Pick(logits.Data, config, g, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tokens));
+                var logits = F.Linear(Pooling.Last(h), Tok.Weight);           // (1,V), where the model is
+                int next = NextTokenPicker.Pick(logits.ToArray(), config, g, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tokens));
                 tokens.Add(next);
                 if (next == config.EosTokenId) break;
             }

@@ -15,6 +15,16 @@ public static class Pooling
         return F.IndexSelect(hidden.Reshape(b * t, c), 0, new IntTensor(rows, b));
     }
 
+    /// <summary>The last position's vector, h[:, -1] (what a decoder predicts the next token from); stays on h's device.</summary>
+    public static Tensor Last(Tensor hidden)
+    {
+        CheckRank3(hidden, "Last");
+        int b = hidden.Size(0), t = hidden.Size(1), c = hidden.Size(2);
+        var rows = new int[b];
+        for (int i = 0; i < b; i++) rows[i] = i * t + t - 1;
+        return F.IndexSelect(hidden.Reshape(b * t, c), 0, new IntTensor(rows, b));
+    }
+
     /// <summary>
     /// The mean over real tokens: Σ_t m[b,t]·h[b,t] / Σ_t m[b,t], with attentionMask (B,T) 1 for tokens and 0 for
     /// padding (sentence-transformers' mean pooling); every position when the mask is null.

@@ -123,7 +123,8 @@ public sealed class T5Model : Module
     /// <summary>
     /// Decodes an output for one input (greedy or sampled, <see cref="GenerationConfig"/>), starting from
     /// <paramref name="decoderStartTokenId"/> (T5: the pad id 0); returns the generated ids without the start token,
-    /// ending with EOS if it was produced. Eval mode and no graph; the training mode is restored.
+    /// ending with EOS if it was produced. Eval mode and no graph; the training mode is restored. On a device only the
+    /// last position's logits are copied to the host, where the next token is picked.
     /// </summary>
     public int[] Generate(ReadOnlySpan<int> input, GenerationConfig config, Generator? generator = null, int decoderStartTokenId = 0)
     {
@@ -140,8 +141,8 @@ public sealed class T5Model : Module
             {
                 int u = output.Count;
                 var h = Decode(new IntTensor(output.ToArray(), 1, u), encoded);        // (1,U,C)
-                var last = new Tensor(h.Data.AsSpan((u - 1) * Config.Dim, Config.Dim).ToArray(), 1, Config.Dim);
-                int next = NextTokenPicker.Pick(F.Linear(last, Shared.Weight).Data, config, g, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(output));
+                int next = NextTokenPicker.Pick(F.Linear(Pooling.Last(h), Shared.Weight).ToArray(), config, g,
+                    System.Runtime.InteropServices.CollectionsMarshal.AsSpan(output));
                 output.Add(next);
                 if (next == config.EosTokenId) break;
             }

@@ -17,7 +17,7 @@ public class GptOnTorchDeviceTests(ITestOutputHelper output)
     const int Batch = 4, Length = 12, Steps = 20;
 
     /// <summary>The loss of each of <paramref name="steps"/> AdamW steps (clip 1.0) on batches drawn from <paramref name="dataSeed"/>.</summary>
-    static float[] Train(GptModel model, int steps, ulong dataSeed) => TrainWithNorms(model, steps, dataSeed).Losses;
+    internal static float[] Train(GptModel model, int steps, ulong dataSeed) => TrainWithNorms(model, steps, dataSeed).Losses;
 
     /// <summary>The losses and the gradient norms before clipping.</summary>
     static (float[] Losses, float[] Norms) TrainWithNorms(GptModel model, int steps, ulong dataSeed)

@@ -42,7 +42,7 @@ public class T5OnTorchDeviceTests(ITestOutputHelper output)
     }
 
     /// <summary>Per step: the loss and the gradient norm before clipping (at 1), AdamW with weight decay.</summary>
-    static (float[] Losses, float[] Norms) Train(T5Model model, int steps, ulong dataSeed)
+    internal static (float[] Losses, float[] Norms) Train(T5Model model, int steps, ulong dataSeed)
     {
         var data = new Generator(dataSeed);
         var opt = new AdamW(model.Parameters(), lr: 3e-3f, weightDecay: 0.1f);
