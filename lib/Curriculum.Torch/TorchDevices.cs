@@ -13,21 +13,22 @@ namespace Curriculum.Torch;
 public static class TorchDevices
 {
     static readonly Lock Gate = new();
-    static bool _registered;
+    static List<string>? _registered;
 
     /// <summary>Loads libtorch (<see cref="TorchRuntime.EnsureLoaded"/>) and registers its devices, once; returns their names.</summary>
     public static IReadOnlyList<string> Register()
     {
         lock (Gate)
         {
-            if (!_registered)
+            if (_registered == null)
             {
                 TorchRuntime.EnsureLoaded();
-                Device.Register(Make("torch-cpu", torch.CPU));
-                if (torch.cuda.is_available()) Device.Register(Make("cuda", torch.CUDA));
-                _registered = true;
+                var devices = new List<Device> { Make("torch-cpu", torch.CPU) };
+                if (torch.cuda.is_available()) devices.Add(Make("cuda", torch.CUDA));
+                foreach (var device in devices) Device.Register(device);
+                _registered = devices.Select(d => d.Name).ToList();
             }
-            return Device.Names.Where(n => n != "cpu").ToList();
+            return _registered;
         }
     }
 

@@ -56,13 +56,17 @@ public static partial class TorchRuntime
             throw new TorchLoadException($"setenv({name}) failed: errno {Marshal.GetLastPInvokeError()}.");
     }
 
-    /// <summary>The libLibTorchSharp.so the runtime will load: the first in its native search folders (from the app's .deps.json), then beside TorchSharp.dll.</summary>
+    /// <summary>
+    /// The libLibTorchSharp.so to load: the one beside TorchSharp.dll (the device folder, or an app that copied it flat),
+    /// else the first in the app's native search folders (from its .deps.json). Beside TorchSharp.dll comes first so that a
+    /// device folder loaded into another app uses its own natives.
+    /// </summary>
     static string? FindLibTorchSharp()
     {
-        var folders = ((AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") as string) ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).ToList();
-        folders.Add(Path.GetDirectoryName(typeof(torch).Assembly.Location) ?? "");
-        return folders.Select(f => Path.Combine(f, LibraryFile)).FirstOrDefault(File.Exists);
+        var folders = new List<string> { Path.GetDirectoryName(typeof(torch).Assembly.Location) ?? "" };
+        folders.AddRange(((AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") as string) ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
+        return folders.Where(f => f.Length > 0).Select(f => Path.Combine(f, LibraryFile)).FirstOrDefault(File.Exists);
     }
 
     /// <summary>

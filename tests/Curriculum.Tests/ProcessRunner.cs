@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace Curriculum.Tests;
@@ -8,7 +9,8 @@ static class ProcessRunner
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(string fileName, IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null)
+    public static Result Run(string fileName, IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -16,6 +18,7 @@ static class ProcessRunner
             WorkingDirectory = workingDirectory ?? RepoPaths.Root,
         };
         foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         using var p = Process.Start(info) ?? throw new InvalidOperationException("could not start " + fileName);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
@@ -30,6 +33,17 @@ static class ProcessRunner
     /// <summary>Runs the <c>curriculum</c> CLI built beside the tests.</summary>
     public static Result Curriculum(params string[] args) =>
         Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "Curriculum.Cli.dll"), .. args]);
+
+    /// <summary>
+    /// Runs the <c>curriculum</c> CLI from its own build output, as ./curriculum does: unlike the copy beside the tests,
+    /// which sits with TorchSharp (the tests reference lib/Curriculum.Torch), it finds the torch devices only in artifacts/torch/.
+    /// </summary>
+    public static Result CurriculumFromItsBuild(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        string folder = typeof(ProcessRunner).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "CliBuildFolder").Value!;
+        return Run("dotnet", [Path.Combine(folder, "Curriculum.Cli.dll"), .. args], timeout: TimeSpan.FromMinutes(10), environment: environment);
+    }
 
     /// <summary>A program started in the background, its output collected as it comes, to be signalled and awaited.</summary>
     public sealed class Running(Process process) : IDisposable

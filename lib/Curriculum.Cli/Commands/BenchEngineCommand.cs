@@ -19,7 +19,9 @@ namespace Curriculum.Cli.Commands;
 /// Beside tokens/s it reports the model FLOPs per step, the GFLOP/s they make, and that as a fraction of the matrix
 /// product's peak: the best GFLOP/s of the output head's product for one sequence (T x V x d, X Wᵀ, on the model's own
 /// embedding), timed once after every step on the same threads, so that it sees the same machine load: how close the
-/// step runs to what this CPU can do.
+/// step runs to what this CPU can do. <c>--device torch-cpu|cuda</c> runs the same model, batch and optimiser on
+/// libtorch's kernels (<c>model.to(device)</c>); the matrix-product peak stays the managed engine's, and the activation
+/// probe, which reads the managed heap, is left out there.
 /// </summary>
 static class BenchEngineCommand
 {
@@ -34,6 +36,7 @@ static class BenchEngineCommand
         var checkpointing = new Option<bool>("--checkpointing") { Description = "Also run the same model with gradient checkpointing per block, side by side." };
         var json = new Option<bool>("--json") { Description = "Print only the JSON line." };
         var profile = new Option<bool>("--profile") { Description = "Also print a per-op table of forward/backward time per step (to stderr)." };
+        var device = DeviceChoice.Option();
         var cmd = new Command("engine", "Train the anchor encoder with the tensor engine; print step time, tokens/s, GFLOP/s against the measured matrix-product peak, peak RSS, activation memory.");
         cmd.Options.Add(config);
         cmd.Options.Add(threads);
@@ -42,7 +45,8 @@ static class BenchEngineCommand
         cmd.Options.Add(checkpointing);
         cmd.Options.Add(json);
         cmd.Options.Add(profile);
-        cmd.SetAction(parse =>
+        cmd.Options.Add(device);
+        cmd.SetAction(parse => CliErrors.Guard(() =>
         {
             int nThreads = parse.GetValue(threads), nSteps = parse.GetValue(steps);
             if (nThreads < 1 || nSteps < 1)
@@ -52,13 +56,14 @@ static class BenchEngineCommand
             }
             string name = parse.GetValue(config)!, prec = parse.GetValue(precision)!;
             bool ckpt = parse.GetValue(checkpointing);
-            var line = Run(name, nThreads, nSteps, prec, ckpt, parse.GetValue(profile), out var table);
-            if (!parse.GetValue(json)) Console.Error.WriteLine($"engine {name}, {prec}, {nThreads} thread(s), {nSteps} steps{(ckpt ? ", without and with checkpointing" : "")}:");
+            var onDevice = DeviceChoice.Get(parse.GetValue(device)!);
+            var line = Run(name, nThreads, nSteps, prec, ckpt, parse.GetValue(profile), onDevice, out var table);
+            if (!parse.GetValue(json)) Console.Error.WriteLine($"engine {name} on {onDevice.Name}, {prec}, {nThreads} thread(s), {nSteps} steps{(ckpt ? ", without and with checkpointing" : "")}:");
             Console.WriteLine(line);
             Console.Out.Flush();
-            if (table != null) Console.Error.Write(table);
+            if (table != null) Console.Error.Write($"per-op time on {onDevice.Name}:{Environment.NewLine}{table}");
             return 0;
-        });
+        }));
         return cmd;
     }
 
@@ -70,18 +75,18 @@ static class BenchEngineCommand
     };
 
     /// <summary>One model with its optimiser (and loss scaler under fp16), stepping on the shared batch.</summary>
-    sealed class ModelRun(BenchmarkEncoderConfig cfg, PrecisionPolicy policy, bool checkpointing)
+    sealed class ModelRun(BenchmarkEncoderConfig cfg, PrecisionPolicy policy, bool checkpointing, Device device)
     {
-        public readonly BenchmarkEncoder Model = Build(cfg, checkpointing);
+        public readonly BenchmarkEncoder Model = Build(cfg, checkpointing, device);
         readonly GradScaler? _scaler = policy.NeedsLossScaling ? new GradScaler() : null;
         AdamW? _opt;
         public double Seconds, OptimizerSeconds, CollectSeconds;
 
-        static BenchmarkEncoder Build(BenchmarkEncoderConfig cfg, bool checkpointing)
+        static BenchmarkEncoder Build(BenchmarkEncoderConfig cfg, bool checkpointing, Device device)
         {
             var model = new BenchmarkEncoder(cfg, new Generator(0));
             GradientCheckpointing.Enable(model, checkpointing);
-            return model;
+            return DeviceChoice.MoveTo(model, device);
         }
 
         Tensor Forward(IntTensor x, IntTensor y)
@@ -130,7 +135,7 @@ static class BenchEngineCommand
         }
     }
 
-    static string Run(string name, int threads, int steps, string precision, bool checkpointing, bool profile, out string? table)
+    static string Run(string name, int threads, int steps, string precision, bool checkpointing, bool profile, Device device, out string? table)
     {
         Parallelism.MaxThreads = threads;
         var cfg = BenchmarkEncoderConfig.Named(name);
@@ -138,13 +143,13 @@ static class BenchEngineCommand
         var gen = new Generator(0);
         var x = IntTensor.RandInt(cfg.Vocab, [cfg.Batch, cfg.Context], gen);
         var y = IntTensor.RandInt(cfg.Vocab, [cfg.Batch, cfg.Context], gen);
-        var runs = checkpointing ? new[] { new ModelRun(cfg, policy, false), new ModelRun(cfg, policy, true) } : [new ModelRun(cfg, policy, false)];
+        var runs = checkpointing ? new[] { new ModelRun(cfg, policy, false, device), new ModelRun(cfg, policy, true, device) } : [new ModelRun(cfg, policy, false, device)];
 
         foreach (var r in runs) for (int i = 0; i < 5; i++) r.Step(x, y);
         foreach (var r in runs) r.Seconds = r.OptimizerSeconds = r.CollectSeconds = 0;
         var rss = new double[steps];
         float last = 0;
-        var head = new GemmThroughput(false, true, cfg.Context, cfg.Vocab, cfg.Dim, b: runs[0].Model.Tok.Weight.Data);
+        var head = new GemmThroughput(false, true, cfg.Context, cfg.Vocab, cfg.Dim, b: runs[0].Model.Tok.Weight.ToArray());
         double headBestMs = head.BestMilliseconds(1);
         for (int i = 0; i < steps; i++)                   // interleaved, so both see the same machine load
         {
@@ -161,7 +166,8 @@ static class BenchEngineCommand
         // RSS is read before the activation probe runs: the probe's extra forward and backward is not training.
         double peakRss = ProcStatusMb("VmHWM");
         var (rssFirst, rssLast) = RssWindows(rss);
-        var peaks = runs.Select(r => r.ActivationPeak(x, y)).ToArray();
+        // The probe reads the managed heap: on cpu it sees the activations; a libtorch device keeps them in native memory.
+        var peaks = device == Device.Cpu ? runs.Select(r => r.ActivationPeak(x, y)).ToArray() : null;
         table = profile ? ProfileTable(OpProfiler.Snapshot(), steps, dt * 1e3, runs[0].OptimizerSeconds * 1e3 / steps,
             runs[0].CollectSeconds * 1e3 / steps) : null;
         long n = runs[0].Model.NumParameters();
@@ -179,6 +185,7 @@ static class BenchEngineCommand
         var result = new Dictionary<string, object>
         {
             ["impl"] = "curriculum-engine",
+            ["device"] = device.Name,
             ["config"] = name,
             ["threads"] = threads,
             ["precision"] = precision,
@@ -194,19 +201,19 @@ static class BenchEngineCommand
             ["rss_last_tenth_mb"] = Math.Round(rssLast, 1),
             ["rss_growth_mb"] = Math.Round(rssLast - rssFirst, 1),
             ["final_loss"] = Math.Round(last, 4),
-            ["activation_peak_mb"] = Math.Round(peaks[0] / 1e6, 1),
-            ["activation_estimate_mb"] = EstimateMb(storage, false),
         };
+        if (peaks != null) result["activation_peak_mb"] = Math.Round(peaks[0] / 1e6, 1);
+        result["activation_estimate_mb"] = EstimateMb(storage, false);
         if (precision != "fp32") result["activation_estimate_16bit_mb"] = EstimateMb(policy, false);
         if (checkpointing)
         {
             double dtc = runs[1].Seconds / steps;
             result["step_ms_checkpointed"] = Math.Round(dtc * 1e3, 2);
-            result["activation_peak_mb_checkpointed"] = Math.Round(peaks[1] / 1e6, 1);
+            if (peaks != null) result["activation_peak_mb_checkpointed"] = Math.Round(peaks[1] / 1e6, 1);
             result["activation_estimate_mb_checkpointed"] = EstimateMb(storage, true);
             if (precision != "fp32") result["activation_estimate_16bit_mb_checkpointed"] = EstimateMb(policy, true);
             result["step_time_ratio"] = Math.Round(dtc / dt, 3);
-            result["activation_peak_ratio"] = Math.Round((double)peaks[1] / peaks[0], 3);
+            if (peaks != null) result["activation_peak_ratio"] = Math.Round((double)peaks[1] / peaks[0], 3);
         }
         return JsonSerializer.Serialize(result);
     }

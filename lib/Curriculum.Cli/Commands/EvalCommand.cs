@@ -23,16 +23,19 @@ static class EvalCommand
         var encoding = DataCommand.EncodingOption();
         var seed = new Option<ulong>("--seed") { Description = "BERT: seed of the masks (the same seed scores the same masked tokens).", DefaultValueFactory = _ => 1UL };
         var raw = new Option<bool>("--raw") { Description = "Language model: score the text as it is, without the model's recorded cleaning." };
+        var device = DeviceChoice.Option();
         var cmd = new Command("eval", "Score a model on held-out data: loss and perplexity of a GPT language model, accuracy of a classifier.\n"
             + "Example: curriculum eval --model runs/tiny --file held-out.txt");
-        foreach (var o in new Option[] { model, file, maxTokens, split, separator, encoding, seed, raw }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { model, file, maxTokens, split, separator, encoding, seed, raw, device }) cmd.Options.Add(o);
         cmd.SetAction(p => CliErrors.Guard(() =>
         {
+            var onDevice = DeviceChoice.Get(p.GetValue(device)!);
             var saved = ModelDirectory.Load(p.GetValue(model)!);
             string path = p.GetValue(file)!;
             if (saved.Kind is ModelKind.GptClassifier or ModelKind.BertClassifier)
             {
                 var clf = SequenceClassifier.Load(saved);
+                DeviceChoice.MoveTo(clf.Module, onDevice);
                 var examples = clf.Encode(LabelledExamples.Read(path, InputEncoding.Get(p.GetValue(encoding)!)), path);
                 double acc = clf.Accuracy(examples);
                 Console.Error.WriteLine($"accuracy {acc:P2} on {examples.Count} examples of {path}");
@@ -45,8 +48,8 @@ static class EvalCommand
             Cleaner? cleaner = saved.Cleaning is { } c && !p.GetValue(raw) ? Cleaner.Default(c) : null;
             if (cleaner != null) docs = cleaner.Clean(docs);
             var (loss, tokens) = saved.Kind == ModelKind.Gpt
-                ? HeldOutLoss.Measure(ModelDirectory.LoadGpt(saved), saved.Tokenizer, docs, p.GetValue(maxTokens))
-                : HeldOutLoss.MeasureMasked(LoadBertForPreTraining(saved), saved.Tokenizer, docs, p.GetValue(maxTokens), p.GetValue(seed));
+                ? HeldOutLoss.Measure(DeviceChoice.MoveTo(ModelDirectory.LoadGpt(saved), onDevice), saved.Tokenizer, docs, p.GetValue(maxTokens))
+                : HeldOutLoss.MeasureMasked(DeviceChoice.MoveTo(LoadBertForPreTraining(saved), onDevice), saved.Tokenizer, docs, p.GetValue(maxTokens), p.GetValue(seed));
             if (tokens == 0) throw new InvalidDataException($"{path}: no text to score" + (cleaner != null ? " after the model's cleaning (--raw scores it as it is)." : "."));
             string cleaning = cleaner == null ? (saved.Cleaning == null ? "no cleaning recorded with the model" : "raw text (--raw)")
                 : $"cleaned as in pre-training: {cleaner.Report.DocumentsOut} of {cleaner.Report.DocumentsIn} documents kept" + (saved.Cleaning!.Nfkc ? ", NFKC" : "");

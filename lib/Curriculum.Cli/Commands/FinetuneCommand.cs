@@ -35,9 +35,10 @@ static class FinetuneCommand
         var batch = new Option<int>("--batch-size") { Description = "Examples per step.", DefaultValueFactory = _ => 16 };
         var limit = new Option<int?>("--limit") { Description = "Use N training examples drawn at random (seeded): a few-shot run." };
         var seed = new Option<ulong>("--seed") { Description = "Seed for the head, adapters, prompt and example order.", DefaultValueFactory = _ => 1UL };
+        var device = DeviceChoice.Option();
         var cmd = new Command("finetune", "Fine-tune a pre-trained model on a labelled task: a new head, in full or with frozen layers, LoRA, a soft prompt or a linear probe.\n"
             + "Example: curriculum finetune --train spam-train.jsonl --test spam-test.jsonl --from runs/tiny --out runs/tiny-spam --lora 8");
-        foreach (var o in new Option[] { task, train, test, from, fromScratch, encoding, output, freeze, lora, loraAlpha, prompt, probe, epochs, lr, batch, limit, seed }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { task, train, test, from, fromScratch, encoding, output, freeze, lora, loraAlpha, prompt, probe, epochs, lr, batch, limit, seed, device }) cmd.Options.Add(o);
         cmd.SetAction(p => CliErrors.Guard(() =>
         {
             int methods = (p.GetValue(freeze) != null ? 1 : 0) + (p.GetValue(lora) != null ? 1 : 0) + (p.GetValue(prompt) != null ? 1 : 0) + (p.GetValue(probe) ? 1 : 0);
@@ -45,6 +46,7 @@ static class FinetuneCommand
             if (p.GetValue(fromScratch) && methods > 0) throw new UsageException("--from-scratch trains every weight; it cannot be combined with --freeze, --lora, --prompt-tokens or --probe.");
             if (p.GetValue(epochs) < 1) throw new UsageException("--epochs must be at least 1.");
             if (p.GetValue(batch) < 1) throw new UsageException("--batch-size must be at least 1.");
+            var onDevice = DeviceChoice.Get(p.GetValue(device)!);
             string trainPath = p.GetValue(train)!, testPath = p.GetValue(test)!;
             string outDir = OutputLocation.Folder(p.GetValue(output)!, "--out");
             if (Path.GetFullPath(p.GetValue(from)!) == outDir) throw new UsageException($"--out {p.GetValue(output)}: is the --from model; write the classifier to another folder.");
@@ -105,6 +107,7 @@ static class FinetuneCommand
                 defaultLr = 1e-2f;
             }
 
+            DeviceChoice.MoveTo(clf.Module, onDevice);   // after the adapters, prompt and head exist, so they move too
             var trainSet = clf.Encode(trainRows, trainPath);
             var testSet = clf.Encode(testRows, testPath);
             var trainable = FineTuning.TrainableParameters(clf.Module);

@@ -24,15 +24,17 @@ static class PretrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in the run's checkpoint folder (same config)." };
         var allowChanges = new Option<bool>("--allow-changes") { Description = "With --resume: continue although the LR schedule or step count differ from the checkpoint's run (a branch); each change is printed." };
         var from = new Option<string?>("--from") { Description = "Start from a saved model folder instead of random weights (continued, domain-adaptive pre-training)." };
+        var device = DeviceChoice.Option();
         var cmd = new Command("pretrain", "Pre-train a GPT or BERT from scratch (or continue one) on token shards, as run.json describes.\n"
             + "Steps: tokenizer train -> data prepare --tokenizer -> pretrain -> finetune / eval / generate. Example: curriculum pretrain --config samples/run.json");
-        foreach (var o in new Option[] { config, resume, allowChanges, from }) cmd.Options.Add(o);
-        cmd.SetAction(p => CliErrors.Guard(() => Run(p.GetValue(config)!, p.GetValue(resume), p.GetValue(allowChanges), p.GetValue(from))));
+        foreach (var o in new Option[] { config, resume, allowChanges, from, device }) cmd.Options.Add(o);
+        cmd.SetAction(p => CliErrors.Guard(() => Run(p.GetValue(config)!, p.GetValue(resume), p.GetValue(allowChanges), p.GetValue(from), p.GetValue(device)!)));
         return cmd;
     }
 
-    static int Run(string configPath, bool resume, bool allowChanges, string? fromPath)
+    static int Run(string configPath, bool resume, bool allowChanges, string? fromPath, string deviceName)
     {
+        var device = DeviceChoice.Get(deviceName);
         var saved = fromPath != null ? ModelDirectory.Load(fromPath) : null;
         var cfg = RunConfig.Load(configPath);
         if (saved != null)
@@ -64,6 +66,7 @@ static class PretrainCommand
         {
             var gpt = new GptModel(cfg.Gpt, init);
             if (saved != null) gpt.LoadStateDict(saved.State, saved.Directory);
+            DeviceChoice.MoveTo(gpt, device);
             double w = cfg.Objectives[0].Weight;
             objective = b => [new TaskLoss("causal_lm", gpt.Loss(b.Inputs, b.Targets), w)];
             source = windows;
@@ -74,6 +77,7 @@ static class PretrainCommand
         {
             var bert = new BertForPreTraining(cfg.Bert!, init);
             if (saved != null) bert.LoadStateDict(saved.State, saved.Directory);
+            DeviceChoice.MoveTo(bert, device);
             int mask = tokenizer.TokenToId("[MASK]") ?? throw new ConfigException($"{cfg.File}: $.tokenizer: has no [MASK] token; BERT's masked LM needs a WordPiece tokenizer (`curriculum tokenizer train --type wordpiece`).");
             int pad = tokenizer.TokenToId("[PAD]") ?? 0;
             var specials = new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]" }.Select(tokenizer.TokenToId).OfType<int>().ToList();
@@ -122,7 +126,7 @@ static class PretrainCommand
         using var trainer = new Trainer<LmBatch>(model, objective, source, optimizer, cfg.Schedule, options);
         trainer.Reporters.Add(new ProgressLine(Console.Error, Math.Max(1, (int)(cfg.Steps / 50)), inPlace: !Console.IsErrorRedirected));
         Console.Error.WriteLine($"{cfg.ModelType} {model.NumParameters():N0} parameters; {cfg.Sources.Count} source(s), {streams.Sum(s => (long)s.Length):N0} tokens; "
-            + $"{cfg.Steps} steps of {cfg.BatchSize * cfg.Accumulation}x{cfg.SeqLen} tokens; {cfg.Schedule.Describe()}; {cfg.Precision.Name}");
+            + $"{cfg.Steps} steps of {cfg.BatchSize * cfg.Accumulation}x{cfg.SeqLen} tokens; {cfg.Schedule.Describe()}; {cfg.Precision.Name}; device {device.Name}");
         if (resume)
         {
             var loaded = trainer.ResumeFromLatest();
@@ -140,7 +144,7 @@ static class PretrainCommand
                 Console.Error.WriteLine($"failed: {e.Message}");
                 return 1;
             }
-            if (interrupt.Requested && trainer.Step < cfg.Steps) return Interrupted(trainer, store, $"--config {configPath}{(fromPath != null ? $" --from {fromPath}" : "")}");
+            if (interrupt.Requested && trainer.Step < cfg.Steps) return Interrupted(trainer, store, $"--config {configPath}{(fromPath != null ? $" --from {fromPath}" : "")}{(device != Device.Cpu ? $" --device {device.Name}" : "")}");
         }
         if (store.List().LastOrDefault().Step != trainer.Step) trainer.SaveCheckpoint();
         ModelDirectory.Save(cfg.Out, cfg.Gpt != null ? ModelKind.Gpt : ModelKind.Bert, (object?)cfg.Gpt ?? cfg.Bert!, model.StateDict(), cfg.Tokenizer,

@@ -4,8 +4,9 @@ namespace Curriculum.Tensors;
 /// Where a tensor's elements live and whose kernels compute on them (<c>torch.device</c>). <see cref="Cpu"/> is the
 /// default: host arrays and the managed kernels of this library. Other devices (<c>torch-cpu</c>, <c>cuda</c>) hold their
 /// elements in an <see cref="IDeviceBuffer"/> and compute with an <see cref="IDeviceKernels"/>; they come from an assembly
-/// that registers them (lib/Curriculum.Torch: <c>Curriculum.Torch.TorchDevices.Register()</c>), so this library keeps no
-/// native dependency. Autograd, modules, optimisers and models are the same code on every device.
+/// that registers them (lib/Curriculum.Torch), which <see cref="Get"/> loads on demand from its device folder
+/// (<see cref="DeviceLibrary"/>), so this library keeps no native dependency. Autograd, modules, optimisers and models
+/// are the same code on every device.
 /// </summary>
 public sealed class Device
 {
@@ -15,10 +16,10 @@ public sealed class Device
     /// <summary>Managed kernels on host arrays: the default device.</summary>
     public static Device Cpu { get; } = new("cpu");
 
-    /// <summary>libtorch's CPU kernels through TorchSharp (registered by lib/Curriculum.Torch).</summary>
+    /// <summary>libtorch's CPU kernels through TorchSharp (lib/Curriculum.Torch, loaded on first use).</summary>
     public static Device TorchCpu => Get("torch-cpu");
 
-    /// <summary>libtorch's CUDA kernels through TorchSharp (registered by lib/Curriculum.Torch where a GPU and a CUDA build are present).</summary>
+    /// <summary>libtorch's CUDA kernels through TorchSharp (lib/Curriculum.Torch built with -p:TorchBackend=cuda, on a machine with a GPU).</summary>
     public static Device Cuda => Get("cuda");
 
     public string Name { get; }
@@ -44,25 +45,32 @@ public sealed class Device
         lock (Gate) Registered[device.Name] = device;
     }
 
-    /// <summary>The names <see cref="Get"/> knows now: cpu, then the registered ones in order of name.</summary>
+    /// <summary>The names <see cref="Get"/> accepts: cpu, the devices loaded on demand (torch-cpu, cuda), then any other registered, in order of name.</summary>
     public static IReadOnlyList<string> Names
     {
         get
         {
-            lock (Gate) return ["cpu", .. Registered.Keys.Order(StringComparer.Ordinal)];
+            lock (Gate) return ["cpu", .. DeviceLibrary.Names, .. Registered.Keys.Except(DeviceLibrary.Names).Order(StringComparer.Ordinal)];
         }
     }
 
-    /// <summary>The device called <paramref name="name"/>, or an exception saying what provides it and which names exist.</summary>
+    /// <summary>
+    /// The device called <paramref name="name"/> (<c>torch.device(name)</c>). <c>torch-cpu</c> and <c>cuda</c> load
+    /// lib/Curriculum.Torch from its device folder the first time (<see cref="DeviceLibrary"/>); where they cannot be had
+    /// here, <see cref="DeviceUnavailableException"/> says why and how to get them. An unknown name throws
+    /// <see cref="ArgumentException"/> listing the names.
+    /// </summary>
     public static Device Get(string name)
     {
         if (name == "cpu") return Cpu;
         lock (Gate)
             if (Registered.TryGetValue(name, out var device)) return device;
-        if (name is "torch-cpu" or "cuda")
-            throw new InvalidOperationException($"Device '{name}' needs lib/Curriculum.Torch: reference it and call "
-                + "Curriculum.Torch.TorchDevices.Register() first (known now: " + string.Join(", ", Names) + ").");
-        throw new ArgumentException($"Unknown device '{name}'; known: {string.Join(", ", Names)}.", nameof(name));
+        if (!DeviceLibrary.Names.Contains(name))
+            throw new ArgumentException($"Unknown device '{name}'; known: {string.Join(", ", Names)}.", nameof(name));
+        var provider = DeviceLibrary.Load();
+        lock (Gate)
+            if (Registered.TryGetValue(name, out var loaded)) return loaded;
+        throw new DeviceUnavailableException(provider.WhyUnavailable(name));
     }
 
     public override string ToString() => Name;

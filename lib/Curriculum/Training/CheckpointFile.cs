@@ -22,8 +22,8 @@ public static class CheckpointFile
     public static void Write(Stream stream, TrainingCheckpoint checkpoint)
     {
         var entries = new List<(string Name, Tensor Tensor)>();
-        foreach (var (n, t) in checkpoint.Model) entries.Add((ModelPrefix + n, t));
-        foreach (var (n, t) in checkpoint.Optimizer) entries.Add((OptimizerPrefix + n, t));
+        foreach (var (n, t) in checkpoint.Model) entries.Add((ModelPrefix + n, OnHost(t)));
+        foreach (var (n, t) in checkpoint.Optimizer) entries.Add((OptimizerPrefix + n, OnHost(t)));
         entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         string trainer = checkpoint.State.ToJson();
         string sha = Hash(trainer, entries);
@@ -63,6 +63,9 @@ public static class CheckpointFile
         }
         return new TrainingCheckpoint(model, optimizer, TrainerState.FromJson(trainer, path));
     }
+
+    /// <summary>A tensor on a device (model.to(device)) copied to the host once, for the hash and the file both; a host tensor as it is.</summary>
+    static Tensor OnHost(Tensor t) => t.OnDevice ? new Tensor(t.ToArray(), t.ShapeArray) : t;
 
     static string Hash(string trainer, List<(string Name, Tensor Tensor)> entries)
     {

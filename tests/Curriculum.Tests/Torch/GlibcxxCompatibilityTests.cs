@@ -26,6 +26,26 @@ public sealed class GlibcxxCompatibilityTests : IDisposable
     }
 
     [Fact]
+    public void PatchingASymbolicLinkReplacesTheLinkAndNeverWritesThroughIt()
+    {
+        // The device folder links libLibTorchSharp.so to the NuGet cache; the patch must leave the cache's file as shipped.
+        string package = CopyOfPackageFile();
+        string folder = Directory.CreateDirectory(Path.Combine(_dir, "device")).FullName;
+        string link = Path.Combine(folder, "libLibTorchSharp.so");
+        File.CreateSymbolicLink(link, package);
+        byte[] shipped = File.ReadAllBytes(package);
+
+        Assert.True(GlibcxxCompatibility.ApplyToFile(link, link));
+
+        Assert.Null(new FileInfo(link).LinkTarget);                       // renamed over the link: a file of its own now
+        Assert.True(GlibcxxCompatibility.IsApplied(ElfFile.Read(link)));
+        Assert.Equal(shipped, File.ReadAllBytes(package));                // the link's target is untouched
+        Assert.False(GlibcxxCompatibility.IsApplied(ElfFile.Read(package)));
+        Assert.Equal(File.GetUnixFileMode(package), File.GetUnixFileMode(link));
+        Assert.Equal(["libLibTorchSharp.so"], Directory.GetFiles(folder).Select(Path.GetFileName));   // no temporary file left
+    }
+
+    [Fact]
     public void ReaderAgreesWithReadelfOnEverySymbolVersionAndNeed()
     {
         var elf = ElfFile.Read(PackageFile);
