@@ -254,12 +254,11 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         }
         else
         {
-            // Φ(x) + x·φ(x)
-            var cdf = xt.mul(1 / Math.Sqrt(2)).erf().add(1).mul(0.5);
-            var pdf = xt.pow(2).mul(-0.5).exp().mul(InvSqrt2Pi);
-            d = cdf.add(xt.mul(pdf));
+            // Φ(x) + x·φ(x), in place after the first op of each factor (fewer (B,T,F) temporaries)
+            var cdf = xt.mul(1 / Math.Sqrt(2)).erf_().add_(1).mul_(0.5);
+            d = xt.pow(2).mul_(-0.5).exp_().mul_(InvSqrt2Pi).mul_(xt).add_(cdf);
         }
-        return Wrap(T(g).mul(d));
+        return Wrap(d.mul_(T(g)));
     }
 
     // (B,T,C) -> (B,H,T,D) and back.
@@ -347,15 +346,22 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         return Wrap(CrossEntropyGradient(T(gLoss), z.reshape(-1, z.shape[^1]), targets, ignoreIndex, labelSmoothing, scale).reshape(z.shape));
     }
 
-    // A (N,V) = gLoss·scale·(softmax(z) - (1-ε)·onehot - ε/V), ignored rows 0.
+    // A (N,V) = gLoss·scale·(softmax(z) - (1-ε)·onehot - ε/V), ignored rows 0. In place on the softmax: one pass over
+    // (N,V) for it and one for the scale; the one-hot part touches N elements (a dense one-hot cost 4 more passes).
     TT CrossEntropyGradient(TT gLoss, TT z, int[] targets, int ignoreIndex, float labelSmoothing, float scale)
     {
         long v = z.shape[1];
-        var keep = Long(targets).ne(ignoreIndex);                          // (N)
-        var safe = Long(targets).mul(keep);                                // ignored rows point at class 0, then are zeroed
-        var onehot = one_hot(safe, v).to_type(torch.ScalarType.Float32).mul(1 - labelSmoothing);
-        return softmax(z, 1).sub(labelSmoothing / v).sub(onehot).mul(keep.unsqueeze(1).to_type(torch.ScalarType.Float32))
-            .mul(gLoss.mul(scale));
+        var a = softmax(z, 1);
+        if (labelSmoothing != 0) a.sub_(labelSmoothing / v);
+        var ignored = new List<long>();
+        var safe = new long[targets.Length];                               // ignored rows point at class 0, then are zeroed
+        for (int i = 0; i < targets.Length; i++)
+            if (targets[i] == ignoreIndex) ignored.Add(i);
+            else safe[i] = targets[i];
+        a.scatter_add_(1, torch.tensor(safe, device: torchDevice).unsqueeze(1),
+            torch.full([targets.Length, 1], -(1 - labelSmoothing), device: torchDevice));
+        if (ignored.Count > 0) a.index_fill_(0, torch.tensor(ignored.ToArray(), device: torchDevice), 0);
+        return a.mul_(gLoss.mul(scale));
     }
 
     public (IDeviceBuffer Loss, IDeviceBuffer Logits) LinearCrossEntropy(IDeviceBuffer x, IDeviceBuffer weight, IDeviceBuffer? bias, int[] targets,
