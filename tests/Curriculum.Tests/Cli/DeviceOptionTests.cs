@@ -46,6 +46,51 @@ public class DeviceOptionTests(PretrainData data, ITestOutputHelper output) : IC
     }
 
     [Fact]
+    public void BertPretrainOnTorchCpuGivesTheLossesOfCpu()
+    {
+        var losses = new Dictionary<string, double[]>();
+        foreach (var device in new[] { "cpu", "torch-cpu" })
+        {
+            string run = PretrainRun.Write(data, $"bert-{device}.json", "bert", "fp32", steps: 8, checkpointEvery: 8, dropout: 0, @out: $"bert-{device}");
+            var r = Cli("pretrain", "--config", run, "--device", device);
+            Assert.True(r.ExitCode == 0, $"--device {device} exited {r.ExitCode}:\n{r.Stderr}\n{r.Stdout}");
+            losses[device] = Losses(data.P($"bert-{device}/metrics.jsonl"));
+        }
+        Assert.Equal(8, losses["torch-cpu"].Length);
+        output.WriteLine("cpu       " + string.Join(" ", losses["cpu"].Select(l => l.ToString("F7"))));
+        output.WriteLine("torch-cpu " + string.Join(" ", losses["torch-cpu"].Select(l => l.ToString("F7"))));
+        // BertOnTorchDeviceTests' tolerance for AdamW steps of BERT (1e-4).
+        for (int s = 0; s < losses["cpu"].Length; s++)
+            Assert.True(Math.Abs(losses["cpu"][s] - losses["torch-cpu"][s]) <= 1e-4, $"step {s + 1}: cpu {losses["cpu"][s]} torch-cpu {losses["torch-cpu"][s]}");
+    }
+
+    [Fact]
+    public void GenerateAndEvalOnTorchCpuGiveWhatCpuGives()
+    {
+        string run = PretrainRun.Write(data, "gen.json", "gpt", "fp32", steps: 20, checkpointEvery: 20, dropout: 0, @out: "gen-model");
+        Assert.Equal(0, Cli("pretrain", "--config", run).ExitCode);
+        var text = new Dictionary<string, string>();
+        var loss = new Dictionary<string, double>();
+        foreach (var device in new[] { "cpu", "torch-cpu" })
+        {
+            var g = Cli("generate", "--model", data.P("gen-model"), "--prompt", "Mirbeth", "--max-new-tokens", "12", "--device", device);
+            Assert.True(g.ExitCode == 0, $"generate --device {device}: {g.Stderr}");
+            // Sampled from the top 20 with a fixed seed: the host picks from logits a few ulp apart, so the same tokens.
+            var sampled = Cli("generate", "--model", data.P("gen-model"), "--prompt", "Mirbeth", "--max-new-tokens", "12",
+                "--top-k", "20", "--seed", "5", "--device", device);
+            Assert.True(sampled.ExitCode == 0, $"generate --top-k --device {device}: {sampled.Stderr}");
+            text[device] = g.Stdout + sampled.Stdout;
+            var e = Cli("eval", "--model", data.P("gen-model"), "--file", data.P("held"), "--device", device);
+            Assert.True(e.ExitCode == 0, $"eval --device {device}: {e.Stderr}");
+            loss[device] = JsonDocument.Parse(e.Stdout).RootElement.GetProperty("loss").GetDouble();
+        }
+        output.WriteLine($"cpu: {text["cpu"].Trim()} | loss {loss["cpu"]:R}");
+        output.WriteLine($"torch-cpu: {text["torch-cpu"].Trim()} | loss {loss["torch-cpu"]:R}");
+        Assert.Equal(text["cpu"], text["torch-cpu"]);
+        Assert.True(Math.Abs(loss["cpu"] - loss["torch-cpu"]) <= 1e-5, $"held-out loss cpu {loss["cpu"]} torch-cpu {loss["torch-cpu"]}");
+    }
+
+    [Fact]
     public void BenchEngineOnTorchCpuRunsAndNamesTheDevice()
     {
         var r = Cli("bench", "engine", "--device", "torch-cpu", "--steps", "2", "--json");
