@@ -25,10 +25,10 @@ static class DeviceChoice
         return Device.Get(name);
     }
 
-    /// <summary>Moves <paramref name="model"/>'s parameters to <paramref name="device"/> (nothing to do on cpu).</summary>
+    /// <summary>Moves <paramref name="model"/>'s parameters to <paramref name="device"/> (nothing to do where they already are).</summary>
     public static T MoveTo<T>(T model, Device device) where T : NN.Module
     {
-        if (device != Device.Cpu) model.To(device);
+        if (model.Parameters().Any(p => p.Device != device)) model.To(device);
         return model;
     }
 }

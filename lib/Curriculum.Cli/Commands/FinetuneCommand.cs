@@ -146,6 +146,7 @@ static class FinetuneCommand
                 Console.Error.WriteLine($"epoch {epoch}: train loss {lossSum / lossCount:F4}, test accuracy {lastAcc:P1}");
                 lossSum = 0; lossCount = 0;
             }
+            DeviceChoice.MoveTo(clf.Module, Device.Cpu);   // adapters are merged and weights written on the host
             ModelDirectory.Save(outDir, lm.IsGpt ? ModelKind.GptClassifier : ModelKind.BertClassifier, lm.IsGpt ? lm.Gpt! : lm.Bert!,
                 Lora.MergedStateDict(clf.Module), lm.TokenizerPath, labels, promptTokens, lm.Cleaning);
             Console.WriteLine($"{method}: test accuracy {lastAcc:P1} on {testSet.Count} examples; {trainableCount:N0} trainable parameters ({100.0 * trainableCount / total:F2}%); {steps} steps in {ProgressReport.Duration(progress.ElapsedSeconds)}; saved {outDir}; {PeakMemory.Describe()}");

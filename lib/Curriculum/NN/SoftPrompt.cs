@@ -44,7 +44,7 @@ public sealed class SoftPrompt : Module
         if (embedded.Rank != 3 || embedded.Size(2) != Dim)
             throw new ArgumentException($"SoftPrompt.Prepend: need (B,T,{Dim}), got {Shapes.Text(embedded.ShapeArray)}.");
         int b = embedded.Size(0);
-        var prompt = Embeddings.Reshape(1, NumTokens, Dim) + Tensor.Zeros(b, NumTokens, Dim);   // broadcast to (B,K,C)
+        var prompt = Embeddings.Reshape(1, NumTokens, Dim) + Tensor.Zeros(b, NumTokens, Dim).To(Embeddings.Device);   // broadcast to (B,K,C)
         return F.Concat([prompt, embedded], 1);
     }
 }

@@ -90,6 +90,37 @@ public class DeviceOptionTests(PretrainData data, ITestOutputHelper output) : IC
         Assert.True(Math.Abs(loss["cpu"] - loss["torch-cpu"]) <= 1e-5, $"held-out loss cpu {loss["cpu"]} torch-cpu {loss["torch-cpu"]}");
     }
 
+    [Theory]
+    [InlineData("--lora", "4")]
+    [InlineData("--freeze", "1")]
+    public void FinetuneOnTorchCpuTrainsAsCpuDoes(string method, string value)
+    {
+        string run = PretrainRun.Write(data, "ft-base.json", "gpt", "fp32", steps: 10, checkpointEvery: 10, dropout: 0, @out: "ft-base");
+        if (!File.Exists(data.P("ft-base/model.safetensors"))) Assert.Equal(0, Cli("pretrain", "--config", run).ExitCode);
+        PipelineTexts.WriteTask(data.P("ft-train.jsonl"), 60, seed: 5);
+        PipelineTexts.WriteTask(data.P("ft-test.jsonl"), 30, seed: 6);
+        var epochLosses = new Dictionary<string, double[]>();
+        var accuracy = new Dictionary<string, double>();
+        foreach (var device in new[] { "cpu", "torch-cpu" })
+        {
+            string outDir = data.P($"ft{method}-{device}");
+            var r = Cli("finetune", "--task", "classification", "--train", data.P("ft-train.jsonl"), "--test", data.P("ft-test.jsonl"),
+                "--from", data.P("ft-base"), "--out", outDir, method, value, "--epochs", "2", "--lr", "0.01", "--device", device);
+            Assert.True(r.ExitCode == 0, $"finetune {method} --device {device}: {r.Stderr}");
+            epochLosses[device] = System.Text.RegularExpressions.Regex.Matches(r.Stderr, @"epoch \d+: train loss ([0-9.]+)")
+                .Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            // the saved classifier, scored on cpu, must score what the run reported on its device
+            var scored = JsonDocument.Parse(Cli("eval", "--model", outDir, "--file", data.P("ft-test.jsonl")).Stdout).RootElement;
+            accuracy[device] = scored.GetProperty("accuracy").GetDouble();
+            Assert.Contains($"test accuracy {accuracy[device]:P1}", r.Stdout);
+        }
+        output.WriteLine($"{method}: epoch losses cpu {string.Join(" ", epochLosses["cpu"])}, torch-cpu {string.Join(" ", epochLosses["torch-cpu"])}; accuracy {accuracy["cpu"]} / {accuracy["torch-cpu"]}");
+        Assert.Equal(2, epochLosses["torch-cpu"].Length);
+        for (int e = 0; e < 2; e++)
+            Assert.True(Math.Abs(epochLosses["cpu"][e] - epochLosses["torch-cpu"][e]) <= 1e-4, $"epoch {e + 1}: {epochLosses["cpu"][e]} vs {epochLosses["torch-cpu"][e]}");
+        Assert.Equal(accuracy["cpu"], accuracy["torch-cpu"]);
+    }
+
     [Fact]
     public void BenchEngineOnTorchCpuRunsAndNamesTheDevice()
     {
