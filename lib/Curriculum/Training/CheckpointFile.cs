@@ -18,12 +18,15 @@ public static class CheckpointFile
     public const string Format = "curriculum.checkpoint.v1";
     const string ModelPrefix = "model.", OptimizerPrefix = "optimizer.";
 
-    /// <summary>Writes <paramref name="checkpoint"/> to <paramref name="stream"/> (not closed here).</summary>
+    /// <summary>
+    /// Writes <paramref name="checkpoint"/> to <paramref name="stream"/> (not closed here). Tensors on a device are copied
+    /// to the host once, for both the hash and the file: a checkpoint is the same bytes whichever device wrote it.
+    /// </summary>
     public static void Write(Stream stream, TrainingCheckpoint checkpoint)
     {
         var entries = new List<(string Name, Tensor Tensor)>();
-        foreach (var (n, t) in checkpoint.Model) entries.Add((ModelPrefix + n, t));
-        foreach (var (n, t) in checkpoint.Optimizer) entries.Add((OptimizerPrefix + n, t));
+        foreach (var (n, t) in checkpoint.Model) entries.Add((ModelPrefix + n, OnHost(t)));
+        foreach (var (n, t) in checkpoint.Optimizer) entries.Add((OptimizerPrefix + n, OnHost(t)));
         entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         string trainer = checkpoint.State.ToJson();
         string sha = Hash(trainer, entries);
@@ -63,6 +66,8 @@ public static class CheckpointFile
         }
         return new TrainingCheckpoint(model, optimizer, TrainerState.FromJson(trainer, path));
     }
+
+    static Tensor OnHost(Tensor t) => t.Buffer is { } buffer ? new Tensor(buffer.ToArray(), t.ShapeArray) : t;
 
     static string Hash(string trainer, List<(string Name, Tensor Tensor)> entries)
     {
