@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using Curriculum.Precision;
 using Curriculum.Tensors;
 using TorchSharp;
 using static TorchSharp.torch.nn.functional;
@@ -39,6 +41,59 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     }
 
     public void AddInPlace(IDeviceBuffer accumulator, IDeviceBuffer addend) => T(accumulator).add_(T(addend));
+
+    // ---- precision ----
+    public void RoundInPlace(IDeviceBuffer x, FloatFormat format) => Round(T(x), format);
+
+    /// <summary>
+    /// t (float32, contiguous, owning its elements) rounded in place. In CPU memory: <see cref="FloatRounding"/> itself on
+    /// the elements, so bit for bit the managed device's rounding. On a GPU: libtorch's casts, which round to nearest
+    /// even with the same overflow and subnormals; a NaN is kept as it was (FloatRounding also clears its low payload bits).
+    /// </summary>
+    static void Round(TT t, FloatFormat format)
+    {
+        if (format == FloatFormat.Fp32) return;
+        if (!t.is_contiguous())
+        {
+            using var dense = t.contiguous();
+            Round(dense, format);
+            t.copy_(dense);
+            return;
+        }
+        if (t.device_type == DeviceType.CPU)
+        {
+            FloatRounding.Round(MemoryMarshal.Cast<byte, float>(t.bytes), format);
+            return;
+        }
+        using var scope = torch.NewDisposeScope();
+        var low = format == FloatFormat.Bf16 ? torch.ScalarType.BFloat16 : torch.ScalarType.Float16;
+        t.copy_(t.to_type(low).to_type(torch.ScalarType.Float32).where(t.isnan().logical_not(), t));
+    }
+
+    // A rounded copy of t (t itself for fp32): an operand as a 16-bit cast would hold it; the master copy is untouched.
+    static TT Rounded(TT t, FloatFormat format)
+    {
+        if (format == FloatFormat.Fp32) return t;
+        var copy = t.contiguous().clone();
+        Round(copy, format);
+        return copy;
+    }
+
+    // A fresh result rounded in place and returned.
+    static TT RoundedResult(TT t, FloatFormat format)
+    {
+        Round(t, format);
+        return t;
+    }
+
+    public bool UnscaleAndCheck(IDeviceBuffer g, float inverse)
+    {
+        using var scope = torch.NewDisposeScope();
+        var t = T(g);
+        bool found = !t.isfinite().all().item<bool>();
+        t.mul_(inverse);
+        return found;
+    }
 
     // ---- element-wise ----
     public IDeviceBuffer Add(IDeviceBuffer a, IDeviceBuffer b, float alpha)
@@ -265,70 +320,86 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     static TT Heads(TT x, int h) => x.reshape(x.shape[0], x.shape[1], h, x.shape[2] / h).transpose(1, 2);
     static TT Merge(TT x) => x.transpose(1, 2).reshape(x.shape[0], x.shape[2], x.shape[1] * x.shape[3]);
 
-    // softmax(scale·Q Kᵀ + mask [causal]) (P ∘ dropout) V on heads (B,H,T,D); -> Y (B,Tq,Cv), P, P ∘ dropout.
-    (TT Y, TT P, TT Used) Attend(TT q, TT k, TT v, TT? attnMask, bool isCausal, TT? dropoutMask, float scale)
+    // softmax(scale·Q Kᵀ + mask [causal]) (P ∘ dropout) V on heads (B,H,T,D) of operands already rounded to f.MatMulInput;
+    // -> Y (B,Tq,Cv), P, P ∘ dropout as the P·V operand. Rounded where the managed op rounds: the scores to MatMulOutput
+    // then Softmax (before the mask), P to Softmax, the P·V operand to MatMulInput, Y to MatMulOutput.
+    (TT Y, TT P, TT Used) Attend(TT q, TT k, TT v, TT? attnMask, bool isCausal, TT? dropoutMask, float scale, AttentionFormats f)
     {
         long tq = q.shape[2], tk = k.shape[2];
         var s = q.matmul(k.transpose(-2, -1)).mul(scale);                 // (B,H,Tq,Tk)
+        Round(s, f.MatMulOutput);
+        Round(s, f.Softmax);
         if (attnMask is not null) s = s.add(attnMask);
         if (isCausal)
             s = s.masked_fill(torch.ones([tq, tk], dtype: torch.ScalarType.Bool, device: torchDevice).triu(1), float.NegativeInfinity);
         var p = softmax(s, -1);
         if (attnMask is not null) p = p.nan_to_num(0);                    // a fully masked row: zeros, as the managed op
-        var used = dropoutMask is not null ? p.mul(dropoutMask) : p;
-        return (Merge(used.matmul(v)), p, used);
+        Round(p, f.Softmax);
+        var used = dropoutMask is not null ? RoundedResult(p.mul(dropoutMask), f.Softmax) : p;
+        if (f.MatMulInput != f.Softmax) used = Rounded(used, f.MatMulInput);
+        return (RoundedResult(Merge(used.matmul(v)), f.MatMulOutput), p, used);
     }
 
-    // dQ, dK, dV on heads (B,H,T,D) from dO (B,H,Tq,Dv).
-    static (TT Dq, TT Dk, TT Dv) AttendBackward(TT gh, TT q, TT k, TT v, TT p, TT used, TT? dropoutMask, float scale)
+    // dQ, dK, dV on heads (B,H,T,D) from dO (B,H,Tq,Dv), operands rounded as in the forward; dP rounded to MatMulOutput,
+    // dS to Softmax then MatMulInput, as the managed op.
+    static (TT Dq, TT Dk, TT Dv) AttendBackward(TT gh, TT q, TT k, TT v, TT p, TT used, TT? dropoutMask, float scale, AttentionFormats f)
     {
         var dv = used.transpose(-2, -1).matmul(gh);                       // Pᵀ dO
         var dp = gh.matmul(v.transpose(-2, -1));                          // dO Vᵀ
+        Round(dp, f.MatMulOutput);
         if (dropoutMask is not null) dp = dp.mul(dropoutMask);
         var ds = p.mul(dp.sub(dp.mul(p).sum([-1L], keepdim: true)));      // P ∘ (dP - Σ_j dP·P)
+        Round(ds, f.Softmax);
+        Round(ds, f.MatMulInput);
         return (ds.matmul(k).mul(scale), ds.transpose(-2, -1).matmul(q).mul(scale), dv);
     }
 
-    (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) WrapAttention((TT Y, TT P, TT Used) r, bool dropout)
+    (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) WrapAttention((TT Y, TT P, TT Used) r)
     {
         var pb = Wrap(r.P);
-        return (Wrap(r.Y), pb, dropout ? Wrap(r.Used) : pb);
+        return (Wrap(r.Y), pb, ReferenceEquals(r.Used, r.P) ? pb : Wrap(r.Used));
     }
 
     public (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) SelfAttention(IDeviceBuffer qkv, int numHeads, IDeviceBuffer? attnMask,
-        bool isCausal, IDeviceBuffer? dropoutMask, float scale)
+        bool isCausal, IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats)
     {
         using var scope = torch.NewDisposeScope();
-        var parts = T(qkv).chunk(3, 2);
+        var parts = Rounded(T(qkv), formats.MatMulInput).chunk(3, 2);
         return WrapAttention(Attend(Heads(parts[0], numHeads), Heads(parts[1], numHeads), Heads(parts[2], numHeads),
-            T0(attnMask), isCausal, T0(dropoutMask), scale), dropoutMask != null);
+            T0(attnMask), isCausal, T0(dropoutMask), scale, formats));
     }
 
     public IDeviceBuffer SelfAttentionBackward(IDeviceBuffer g, IDeviceBuffer qkv, int numHeads, IDeviceBuffer p, IDeviceBuffer used,
-        IDeviceBuffer? dropoutMask, float scale)
+        IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats)
     {
         using var scope = torch.NewDisposeScope();
-        var parts = T(qkv).chunk(3, 2);
+        Round(T(g), formats.MatMulInput);
+        var parts = Rounded(T(qkv), formats.MatMulInput).chunk(3, 2);
         var (dq, dk, dv) = AttendBackward(Heads(T(g), numHeads), Heads(parts[0], numHeads), Heads(parts[1], numHeads),
-            Heads(parts[2], numHeads), T(p), T(used), T0(dropoutMask), scale);
-        return Wrap(torch.cat([Merge(dq), Merge(dk), Merge(dv)], 2));
+            Heads(parts[2], numHeads), T(p), T(used), T0(dropoutMask), scale, formats);
+        return Wrap(RoundedResult(torch.cat([Merge(dq), Merge(dk), Merge(dv)], 2), formats.MatMulInput));
     }
 
     public (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) Attention(IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v, int numHeads,
-        IDeviceBuffer? attnMask, bool isCausal, IDeviceBuffer? dropoutMask, float scale)
+        IDeviceBuffer? attnMask, bool isCausal, IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats)
     {
         using var scope = torch.NewDisposeScope();
-        return WrapAttention(Attend(Heads(T(q), numHeads), Heads(T(k), numHeads), Heads(T(v), numHeads),
-            T0(attnMask), isCausal, T0(dropoutMask), scale), dropoutMask != null);
+        var mm = formats.MatMulInput;
+        return WrapAttention(Attend(Heads(Rounded(T(q), mm), numHeads), Heads(Rounded(T(k), mm), numHeads), Heads(Rounded(T(v), mm), numHeads),
+            T0(attnMask), isCausal, T0(dropoutMask), scale, formats));
     }
 
     public (IDeviceBuffer? Dq, IDeviceBuffer? Dk, IDeviceBuffer? Dv) AttentionBackward(IDeviceBuffer g, IDeviceBuffer q, IDeviceBuffer k,
-        IDeviceBuffer v, int numHeads, IDeviceBuffer p, IDeviceBuffer used, IDeviceBuffer? dropoutMask, float scale, bool needQ, bool needK, bool needV)
+        IDeviceBuffer v, int numHeads, IDeviceBuffer p, IDeviceBuffer used, IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats,
+        bool needQ, bool needK, bool needV)
     {
         using var scope = torch.NewDisposeScope();
-        var (dq, dk, dv) = AttendBackward(Heads(T(g), numHeads), Heads(T(q), numHeads), Heads(T(k), numHeads), Heads(T(v), numHeads),
-            T(p), T(used), T0(dropoutMask), scale);
-        return (needQ ? Wrap(Merge(dq)) : null, needK ? Wrap(Merge(dk)) : null, needV ? Wrap(Merge(dv)) : null);
+        var mm = formats.MatMulInput;
+        Round(T(g), mm);
+        var (dq, dk, dv) = AttendBackward(Heads(T(g), numHeads), Heads(Rounded(T(q), mm), numHeads), Heads(Rounded(T(k), mm), numHeads),
+            Heads(Rounded(T(v), mm), numHeads), T(p), T(used), T0(dropoutMask), scale, formats);
+        return (needQ ? Wrap(RoundedResult(Merge(dq), mm)) : null, needK ? Wrap(RoundedResult(Merge(dk), mm)) : null,
+            needV ? Wrap(RoundedResult(Merge(dv), mm)) : null);
     }
 
     public IDeviceBuffer CrossEntropy(IDeviceBuffer logits, int[] targets, int ignoreIndex, float labelSmoothing, Reduction reduction)
@@ -399,12 +470,14 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     public void ScaleInPlace(IDeviceBuffer x, float alpha) => T(x).mul_(alpha);
 
     public void AdamWUpdate(IDeviceBuffer p, IDeviceBuffer g, IDeviceBuffer m, IDeviceBuffer v, float decay, float beta1, float beta2,
-        float stepSize, float invBc2Sqrt, float eps)
+        float stepSize, float invBc2Sqrt, float eps, FloatFormat stateFormat)
     {
         using var scope = torch.NewDisposeScope();
         TT gt = T(g), mt = T(m), vt = T(v);
         mt.mul_(beta1).add_(gt, 1 - beta1);
         vt.mul_(beta2).addcmul_(gt, gt, 1 - beta2);
+        Round(mt, stateFormat);
+        Round(vt, stateFormat);
         var denom = vt.sqrt().mul_(invBc2Sqrt).add_(eps);
         T(p).mul_(decay).addcdiv_(mt, denom, -stepSize);
     }

@@ -10,7 +10,7 @@ namespace Curriculum.Optim;
 ///   p ← p·(1 - lr·wd);  m ← β1 m + (1-β1) g;  v ← β2 v + (1-β2) g²;
 ///   p ← p - (lr / (1-β1ᵗ)) · m / (√v / √(1-β2ᵗ) + ε).
 /// With a 16-bit <see cref="Optimizer.StateFormat"/>, m and v are rounded to it before the parameter update reads them.
-/// A parameter on a device keeps its moments on that device and is updated by the device's kernel (fp32 state only).
+/// A parameter on a device keeps its moments on that device and is updated by the device's kernel, 16-bit state rounded there.
 /// </summary>
 public sealed class AdamW : Optimizer
 {
@@ -63,8 +63,6 @@ public sealed class AdamW : Optimizer
     void StepOnDevice(int i, Tensor p, IDeviceBuffer buffer, float decay, float stepSize, float invBc2Sqrt)
     {
         var kernels = buffer.Device.Kernels!;
-        if (StateFormat != FloatFormat.Fp32)
-            throw new NotSupportedException($"AdamW: {StateFormat} optimiser state is emulated on cpu only; parameter {i} is on device '{buffer.Device.Name}'.");
         var grad = p.Grad!.Buffer ?? throw new InvalidOperationException($"AdamW: parameter {i} is on device '{buffer.Device.Name}' but its gradient is on cpu.");
         if (!_deviceMoments.TryGetValue(i, out var mv))
         {
@@ -74,7 +72,7 @@ public sealed class AdamW : Optimizer
                 : (kernels.Full(0f, p.ShapeArray), kernels.Full(0f, p.ShapeArray));
             _deviceMoments[i] = mv;
         }
-        kernels.AdamWUpdate(buffer, grad, mv.M, mv.V, decay, Beta1, Beta2, stepSize, invBc2Sqrt, Eps);
+        kernels.AdamWUpdate(buffer, grad, mv.M, mv.V, decay, Beta1, Beta2, stepSize, invBc2Sqrt, Eps, StateFormat);
     }
 
     // The fused update of fp32 state: moments and parameter in one pass.

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using Curriculum.Tensors;
 
 namespace Curriculum.Precision;
 
@@ -56,6 +57,22 @@ public sealed class GradScaler
         float inverse = (float)(1.0 / CurrentScale);
         bool found = false;
         foreach (var g in gradients) found |= UnscaleAndCheck(g.Span, inverse);
+        FoundInf = found;
+        return found;
+    }
+
+    /// <summary>
+    /// <see cref="UnscaleAndCheck(IEnumerable{Memory{float}})"/> on gradient tensors wherever they live: a host array here,
+    /// a device buffer by its device's kernel (no copy to the host; one flag read back per tensor).
+    /// </summary>
+    public bool UnscaleAndCheck(IEnumerable<Tensor> gradients)
+    {
+        ArgumentNullException.ThrowIfNull(gradients);
+        if (FoundInf != null) throw new InvalidOperationException("UnscaleAndCheck was already called since the last Update()");
+        float inverse = (float)(1.0 / CurrentScale);
+        bool found = false;
+        foreach (var g in gradients)
+            found |= g.Buffer is { } buffer ? buffer.Device.Kernels!.UnscaleAndCheck(buffer, inverse) : UnscaleAndCheck(g.Data, inverse);
         FoundInf = found;
         return found;
     }

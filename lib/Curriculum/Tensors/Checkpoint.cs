@@ -26,19 +26,18 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(parameters);
         if (!Autograd.IsGradEnabled) return function(inputs);
-        foreach (var t in inputs) DeviceOps.RequireHost("Checkpoint", t);
         var rng = generator ?? Generator.Default;
         var rngBefore = rng.GetState();
         var policy = Autocast.Policy;
         Tensor result;
         using (Autograd.NoGrad()) result = function(inputs);
-        var output = new Tensor(result.Data, result.ShapeArray);   // a fresh tensor, even if the function returned an input
         var recorded = new Tensor[inputs.Length + parameters.Count];
         inputs.CopyTo(recorded, 0);
         for (int i = 0; i < parameters.Count; i++) recorded[inputs.Length + i] = parameters[i];
-        return Autograd.Record(output, "Checkpoint", recorded, g =>
+
+        // Rebuild the graph from detached copies of the inputs, with the forward's random stream and policy.
+        (Tensor Recomputed, Tensor[] Leaves) Recompute()
         {
-            // Rebuild the graph from detached copies of the inputs, with the forward's random stream and policy.
             var leaves = new Tensor[inputs.Length];
             for (int i = 0; i < inputs.Length; i++)
             {
@@ -47,14 +46,34 @@ public static class Checkpoint
             }
             var rngNow = rng.GetState();
             rng.SetState(rngBefore);
-            Tensor recomputed;
             try
             {
                 using (Autograd.EnableGrad())
                 using (Autocast.Enter(policy))
-                    recomputed = function(leaves);
+                    return (function(leaves), leaves);
             }
             finally { rng.SetState(rngNow); }
+        }
+
+        // On a device: the same, with the seed gradient and the inputs' gradients as device buffers.
+        if (result.Buffer is { } buffer)
+            return Autograd.RecordOnDevice(new Tensor(buffer.Clone()), "Checkpoint", recorded, g =>
+            {
+                var (recomputed, leaves) = Recompute();
+                if (recomputed.RequiresGrad)
+                {
+                    var seed = g.Clone();   // the outer pass still owns g
+                    if (recomputed.IsLeaf) Autograd.AccumulateOnDevice(recomputed, seed);
+                    else Autograd.RunFromDevice(recomputed, seed);
+                }
+                for (int i = 0; i < inputs.Length; i++)
+                    if (leaves[i].Grad is { } grad) Autograd.AccumulateOnDevice(inputs[i], grad.Buffer);
+            });
+
+        var output = new Tensor(result.Data, result.ShapeArray);   // a fresh tensor, even if the function returned an input
+        return Autograd.Record(output, "Checkpoint", recorded, g =>
+        {
+            var (recomputed, leaves) = Recompute();
             ActivationMemoryProbe.SampleActive();
             if (recomputed.RequiresGrad)
             {

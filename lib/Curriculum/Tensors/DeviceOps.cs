@@ -33,7 +33,29 @@ internal static class DeviceOps
         if (b != null && b.OnDevice) throw NotImplemented(op, b.Device);
     }
 
-    /// <summary>Device kernels compute in float32: a policy that rounds any of <paramref name="classes"/> is refused.</summary>
+    /// <summary>
+    /// <paramref name="buffer"/> itself when <paramref name="format"/> is fp32, else a copy rounded to it on its device:
+    /// an operand as a 16-bit cast holds it (<see cref="Rounding.Copy"/> on a device).
+    /// </summary>
+    internal static IDeviceBuffer Rounded(IDeviceKernels kernels, IDeviceBuffer buffer, FloatFormat format)
+    {
+        if (format == FloatFormat.Fp32) return buffer;
+        var copy = buffer.Clone();
+        kernels.RoundInPlace(copy, format);
+        return copy;
+    }
+
+    /// <summary><paramref name="buffer"/> (a fresh result or gradient) rounded in place to <paramref name="format"/>; null stays null.</summary>
+    internal static IDeviceBuffer? RoundedResult(IDeviceKernels kernels, IDeviceBuffer? buffer, FloatFormat format)
+    {
+        if (buffer != null && format != FloatFormat.Fp32) kernels.RoundInPlace(buffer, format);
+        return buffer;
+    }
+
+    /// <summary>
+    /// An op whose device kernel computes in float32 only (layer norm rounds its row statistics inside the managed kernel):
+    /// a policy that rounds any of <paramref name="classes"/> is refused.
+    /// </summary>
     internal static void RequireFp32(string op, Device device, params OpClass[] classes)
     {
         var policy = Autocast.Policy;

@@ -1,3 +1,5 @@
+using Curriculum.Precision;
+
 namespace Curriculum.Tensors;
 
 /// <summary>
@@ -13,6 +15,15 @@ public interface IDeviceKernels
     IDeviceBuffer Full(float value, int[] shape);
     /// <summary>accumulator += addend, in place (gradient accumulation).</summary>
     void AddInPlace(IDeviceBuffer accumulator, IDeviceBuffer addend);
+
+    // ---- precision ----
+    /// <summary>
+    /// Each value stored in <paramref name="format"/> and read back as float32, in place: bit for bit
+    /// <see cref="FloatRounding.Round(Span{float}, FloatFormat)"/> (ties to even, subnormals, overflow to inf, -0, NaN).
+    /// </summary>
+    void RoundInPlace(IDeviceBuffer x, FloatFormat format);
+    /// <summary>g × inverse in place (a <see cref="GradScaler"/> unscaling); true when any value was inf or NaN before.</summary>
+    bool UnscaleAndCheck(IDeviceBuffer g, float inverse);
 
     // ---- element-wise ----
     /// <summary>a + alpha·b with broadcasting (<see cref="F.Add"/>, <see cref="F.Sub"/> with alpha -1).</summary>
@@ -71,23 +82,25 @@ public interface IDeviceKernels
 
     /// <summary>
     /// Self-attention from a fused projection qkv (B,T,3C) with H heads -> Y (B,T,C); P (B,H,T,T) the probabilities and
-    /// Used = P ∘ dropoutMask (P itself without a mask) are kept for the backward. The mask is added to the scores.
+    /// Used = P ∘ dropoutMask (P itself without a mask), as the P·V operand, are kept for the backward. The mask is added to
+    /// the scores. <paramref name="formats"/> says where values are rounded, at the points the managed op rounds them.
     /// </summary>
     (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) SelfAttention(IDeviceBuffer qkv, int numHeads, IDeviceBuffer? attnMask,
-        bool isCausal, IDeviceBuffer? dropoutMask, float scale);
-    /// <summary>dqkv (B,T,3C) from dY (B,T,C).</summary>
+        bool isCausal, IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats);
+    /// <summary>dqkv (B,T,3C) from dY (B,T,C); dY is rounded in place to the product operands' format.</summary>
     IDeviceBuffer SelfAttentionBackward(IDeviceBuffer g, IDeviceBuffer qkv, int numHeads, IDeviceBuffer p, IDeviceBuffer used,
-        IDeviceBuffer? dropoutMask, float scale);
+        IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats);
 
     /// <summary>
     /// Attention over projected q (B,Tq,C), k (B,Tk,C), v (B,Tk,Cv), heads as channel groups (<see cref="F.MultiHeadAttention"/>)
     /// -> Y (B,Tq,Cv); P (B,H,Tq,Tk) and Used = P ∘ dropoutMask are kept for the backward, as in <see cref="SelfAttention"/>.
     /// </summary>
     (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) Attention(IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v, int numHeads,
-        IDeviceBuffer? attnMask, bool isCausal, IDeviceBuffer? dropoutMask, float scale);
+        IDeviceBuffer? attnMask, bool isCausal, IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats);
     /// <summary>dq, dk, dv (the inputs' shapes) from dY (B,Tq,Cv), each only when asked for.</summary>
     (IDeviceBuffer? Dq, IDeviceBuffer? Dk, IDeviceBuffer? Dv) AttentionBackward(IDeviceBuffer g, IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v,
-        int numHeads, IDeviceBuffer p, IDeviceBuffer used, IDeviceBuffer? dropoutMask, float scale, bool needQ, bool needK, bool needV);
+        int numHeads, IDeviceBuffer p, IDeviceBuffer used, IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats,
+        bool needQ, bool needK, bool needV);
 
     /// <summary>Loss (shape ()) of <see cref="F.CrossEntropy"/> on logits (N,C) with its options.</summary>
     IDeviceBuffer CrossEntropy(IDeviceBuffer logits, int[] targets, int ignoreIndex, float labelSmoothing, Reduction reduction);
@@ -110,8 +123,9 @@ public interface IDeviceKernels
     void ScaleInPlace(IDeviceBuffer x, float alpha);
     /// <summary>
     /// AdamW on one parameter, in place, the arithmetic of <c>Optim.AdamW</c>: m ← β1 m + (1-β1) g; v ← β2 v + (1-β2) g²;
-    /// p ← p·decay - stepSize · m / (√v · invBc2Sqrt + eps).
+    /// p ← p·decay - stepSize · m / (√v · invBc2Sqrt + eps); m and v rounded to <paramref name="stateFormat"/> before the
+    /// parameter reads them (16-bit optimiser state).
     /// </summary>
     void AdamWUpdate(IDeviceBuffer p, IDeviceBuffer g, IDeviceBuffer m, IDeviceBuffer v, float decay, float beta1, float beta2,
-        float stepSize, float invBc2Sqrt, float eps);
+        float stepSize, float invBc2Sqrt, float eps, FloatFormat stateFormat);
 }

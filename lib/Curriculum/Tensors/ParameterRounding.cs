@@ -20,8 +20,7 @@ public static class ParameterRounding
         foreach (var p in parameters)
         {
             if (p.Grad == null) continue;
-            DeviceOps.RequireHost("ParameterRounding.RoundGradients", p.Grad);
-            policy.Round(p.Grad.Data, OpClass.Gradients);
+            Round(p.Grad, policy.FormatFor(OpClass.Gradients));
         }
     }
 
@@ -31,10 +30,14 @@ public static class ParameterRounding
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(policy);
         if (policy.FormatFor(OpClass.MasterWeights) == FloatFormat.Fp32) return;
-        foreach (var p in parameters)
-        {
-            DeviceOps.RequireHost("ParameterRounding.RoundWeights", p);
-            policy.Round(p.Data, OpClass.MasterWeights);
-        }
+        var format = policy.FormatFor(OpClass.MasterWeights);
+        foreach (var p in parameters) Round(p, format);
+    }
+
+    // In place where the tensor lives: the host array, or the device buffer by the device's kernel (the same bits).
+    static void Round(Tensor t, FloatFormat format)
+    {
+        if (t.Buffer is { } buffer) buffer.Device.Kernels!.RoundInPlace(buffer, format);
+        else FloatRounding.Round(t.Data, format);
     }
 }

@@ -18,7 +18,10 @@ public static class CheckpointFile
     public const string Format = "curriculum.checkpoint.v1";
     const string ModelPrefix = "model.", OptimizerPrefix = "optimizer.";
 
-    /// <summary>Writes <paramref name="checkpoint"/> to <paramref name="stream"/> (not closed here).</summary>
+    /// <summary>
+    /// Writes <paramref name="checkpoint"/> to <paramref name="stream"/> (not closed here). Tensors on a device are copied
+    /// to the host once, for both the hash and the file: a checkpoint is the same bytes whichever device wrote it.
+    /// </summary>
     public static void Write(Stream stream, TrainingCheckpoint checkpoint)
     {
         var entries = new List<(string Name, Tensor Tensor)>();

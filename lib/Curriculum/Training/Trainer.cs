@@ -246,9 +246,9 @@ public sealed class Trainer<TBatch> : IDisposable where TBatch : ITokenBatch
         using (Autocast.Enter(Options.Precision)) return Objective(batch);
     }
 
-    IEnumerable<Memory<float>> Gradients()
+    IEnumerable<Tensor> Gradients()
     {
-        foreach (var p in _parameters) if (p.Grad != null) yield return p.Grad.Data;
+        foreach (var p in _parameters) if (p.Grad != null) yield return p.Grad;
     }
 
     // Σ weight·loss; a single loss of weight 1 is used as is (no extra op).

@@ -79,14 +79,14 @@ public static partial class F
     static Tensor SelfAttentionOnDevice(Tensor qkv, int numHeads, Tensor? attnMask, bool isCausal, float dropoutP, Generator? generator, float scale)
     {
         var k = DeviceOps.KernelsOf("SelfAttention", qkv, attnMask);
-        DeviceOps.RequireFp32("SelfAttention", qkv.Device, OpClass.MatMulInput, OpClass.MatMulOutput, OpClass.Softmax);
+        var formats = AttentionFormats.Of(Autocast.Policy);
         int[] sq = qkv.ShapeArray;
         CheckDropoutAndMask("SelfAttention", dropoutP, attnMask, [sq[0], numHeads, sq[1], sq[1]]);
         var dropMask = dropoutP > 0f
             ? k.DropoutMask([sq[0], numHeads, sq[1], sq[1]], dropoutP, (generator ?? Generator.Default).NextUInt64()) : null;
-        var (y, p, used) = k.SelfAttention(qkv.Buffer!, numHeads, attnMask?.Buffer, isCausal, dropMask, scale);
+        var (y, p, used) = k.SelfAttention(qkv.Buffer!, numHeads, attnMask?.Buffer, isCausal, dropMask, scale, formats);
         return Autograd.RecordOnDevice(new Tensor(y), "SelfAttention", [qkv], g =>
-            Autograd.AccumulateOnDevice(qkv, k.SelfAttentionBackward(g, qkv.Buffer!, numHeads, p, used, dropMask, scale)));
+            Autograd.AccumulateOnDevice(qkv, k.SelfAttentionBackward(g, qkv.Buffer!, numHeads, p, used, dropMask, scale, formats)));
     }
 
     static Tensor MultiHeadAttentionOnDevice(Tensor q, Tensor k, Tensor v, int numHeads, Tensor? attnMask, bool isCausal,
@@ -94,13 +94,13 @@ public static partial class F
     {
         var kernels = DeviceOps.KernelsOf("MultiHeadAttention", q, k, v);
         if (attnMask != null) DeviceOps.KernelsOf("MultiHeadAttention", q, attnMask);
-        DeviceOps.RequireFp32("MultiHeadAttention", q.Device, OpClass.MatMulInput, OpClass.MatMulOutput, OpClass.Softmax);
+        var formats = AttentionFormats.Of(Autocast.Policy);
         CheckDropoutAndMask("MultiHeadAttention", dropoutP, attnMask, scores);
         var dropMask = dropoutP > 0f ? kernels.DropoutMask(scores, dropoutP, (generator ?? Generator.Default).NextUInt64()) : null;
-        var (y, p, used) = kernels.Attention(q.Buffer!, k.Buffer!, v.Buffer!, numHeads, attnMask?.Buffer, isCausal, dropMask, scale);
+        var (y, p, used) = kernels.Attention(q.Buffer!, k.Buffer!, v.Buffer!, numHeads, attnMask?.Buffer, isCausal, dropMask, scale, formats);
         return Autograd.RecordOnDevice(new Tensor(y), "MultiHeadAttention", [q, k, v], g =>
         {
-            var (dq, dk, dv) = kernels.AttentionBackward(g, q.Buffer!, k.Buffer!, v.Buffer!, numHeads, p, used, dropMask, scale,
+            var (dq, dk, dv) = kernels.AttentionBackward(g, q.Buffer!, k.Buffer!, v.Buffer!, numHeads, p, used, dropMask, scale, formats,
                 q.RequiresGrad, k.RequiresGrad, v.RequiresGrad);
             Autograd.AccumulateOnDevice(q, dq);
             Autograd.AccumulateOnDevice(k, dk);

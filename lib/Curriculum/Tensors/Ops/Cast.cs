@@ -14,12 +14,19 @@ public static partial class F
     {
         var format = Autocast.Policy.FormatFor(op);
         if (format == FloatFormat.Fp32) return x;
-        if (x.OnDevice) DeviceOps.RequireFp32("Cast", x.Device, op);
+        if (x.OnDevice) return CastOnDevice(x, format);
         var y = new Tensor(Rounding.Copy(x.Data, format), x.ShapeArray);
         return Autograd.Record(y, "Cast", [x], g =>
         {
             var gx = Autograd.GradBuffer(x);
             if (gx != null) Rounding.AddRounded(gx, g, format);
         });
+    }
+
+    static Tensor CastOnDevice(Tensor x, FloatFormat format)
+    {
+        var k = DeviceOps.KernelsOf("Cast", x);
+        var y = new Tensor(DeviceOps.Rounded(k, x.Buffer!, format));
+        return Autograd.RecordOnDevice(y, "Cast", [x], g => Autograd.AccumulateOnDevice(x, DeviceOps.Rounded(k, g, format)));
     }
 }

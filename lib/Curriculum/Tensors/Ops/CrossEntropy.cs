@@ -85,11 +85,12 @@ public static partial class F
     static Tensor CrossEntropyOnDevice(Tensor logits, int[] targets, int count, int ignoreIndex, float labelSmoothing, Reduction reduction)
     {
         var k = DeviceOps.KernelsOf("CrossEntropy", logits);
-        DeviceOps.RequireFp32("CrossEntropy", logits.Device, OpClass.Loss);
+        var format = Autocast.Policy.FormatFor(OpClass.Loss);
         float scale = reduction == Reduction.Mean ? 1f / count : 1f;   // count 0 gives NaN, as in PyTorch
-        var loss = new Tensor(k.CrossEntropy(logits.Buffer!, targets, ignoreIndex, labelSmoothing, reduction));
-        return Autograd.RecordOnDevice(loss, "CrossEntropy", [logits], g =>
-            Autograd.AccumulateOnDevice(logits, k.CrossEntropyBackward(g, logits.Buffer!, targets, ignoreIndex, labelSmoothing, scale)));
+        var z = DeviceOps.Rounded(k, logits.Buffer!, format);
+        var loss = new Tensor(k.CrossEntropy(z, targets, ignoreIndex, labelSmoothing, reduction));
+        return Autograd.RecordOnDevice(loss, "CrossEntropy", [logits], g => Autograd.AccumulateOnDevice(logits,
+            DeviceOps.RoundedResult(k, k.CrossEntropyBackward(g, z, targets, ignoreIndex, labelSmoothing, scale), format)));
     }
 
     // gx[j] += gs · (exp(x[j] - lse) - smooth)

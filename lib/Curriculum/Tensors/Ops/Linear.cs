@@ -68,19 +68,23 @@ public static partial class F
         });
     }
 
-    // The same op on a device: the device's kernels, our tape.
+    // The same op on a device: the device's kernels, our tape, the same rounding points as above.
     static Tensor LinearOnDevice(Tensor x, Tensor weight, Tensor? bias)
     {
         var k = DeviceOps.KernelsOf("Linear", x, weight, bias);
-        DeviceOps.RequireFp32("Linear", x.Device, OpClass.MatMulInput, OpClass.MatMulOutput);
-        var y = new Tensor(k.Linear(x.Buffer!, weight.Buffer!, bias?.Buffer));
+        var policy = Autocast.Policy;
+        var mm = policy.FormatFor(OpClass.MatMulInput);
+        IDeviceBuffer xr = DeviceOps.Rounded(k, x.Buffer!, mm), wr = DeviceOps.Rounded(k, weight.Buffer!, mm);
+        var br = bias != null ? DeviceOps.Rounded(k, bias.Buffer!, mm) : null;
+        var y = new Tensor(DeviceOps.RoundedResult(k, k.Linear(xr, wr, br), policy.FormatFor(OpClass.MatMulOutput))!);
         var inputs = bias != null ? new[] { x, weight, bias } : new[] { x, weight };
         return Autograd.RecordOnDevice(y, "Linear", inputs, g =>
         {
-            var (dx, dw, db) = k.LinearBackward(g, x.Buffer!, weight.Buffer!, x.RequiresGrad, weight.RequiresGrad, bias?.RequiresGrad ?? false);
-            Autograd.AccumulateOnDevice(x, dx);
-            Autograd.AccumulateOnDevice(weight, dw);
-            if (bias != null) Autograd.AccumulateOnDevice(bias, db);
+            DeviceOps.RoundedResult(k, g, mm);
+            var (dx, dw, db) = k.LinearBackward(g, xr, wr, x.RequiresGrad, weight.RequiresGrad, bias?.RequiresGrad ?? false);
+            Autograd.AccumulateOnDevice(x, DeviceOps.RoundedResult(k, dx, mm));
+            Autograd.AccumulateOnDevice(weight, DeviceOps.RoundedResult(k, dw, mm));
+            if (bias != null) Autograd.AccumulateOnDevice(bias, DeviceOps.RoundedResult(k, db, mm));
         });
     }
 }

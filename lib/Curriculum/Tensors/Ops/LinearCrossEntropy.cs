@@ -113,24 +113,49 @@ public static partial class F
         return count;
     }
 
-    // On a device the logits (N,V) are formed whole and kept for the backward (no blocking).
+    // On a device the logits (N,V) are formed whole and kept for the backward (no blocking). Under a 16-bit policy the
+    // rounding points of LinearCrossEntropyRounded: the Linear's operands and logits, the logits to the loss format, the
+    // logits' gradient to the loss format then the operands' format, and the gradients of x, W, b.
     static Tensor LinearCrossEntropyOnDevice(Tensor x, Tensor weight, Tensor? bias, IntTensor targets, int ignoreIndex,
         float labelSmoothing, Reduction reduction)
     {
         var k = DeviceOps.KernelsOf("LinearCrossEntropy", x, weight, bias);
-        DeviceOps.RequireFp32("LinearCrossEntropy", x.Device, OpClass.MatMulInput, OpClass.MatMulOutput, OpClass.Loss);
         var t = targets.Data;
         int count = CountTargets(t, weight.ShapeArray[0], ignoreIndex);
         float scale = reduction == Reduction.Mean ? 1f / count : 1f;   // count 0 gives NaN, as in PyTorch
-        var (loss, logits) = k.LinearCrossEntropy(x.Buffer!, weight.Buffer!, bias?.Buffer, t, ignoreIndex, labelSmoothing, reduction);
         var inputs = bias != null ? new[] { x, weight, bias } : new[] { x, weight };
-        return Autograd.RecordOnDevice(new Tensor(loss), "LinearCrossEntropy", inputs, g =>
+        var policy = Autocast.Policy;
+        var mm = policy.FormatFor(OpClass.MatMulInput);
+        var mmOut = policy.FormatFor(OpClass.MatMulOutput);
+        var lossFormat = policy.FormatFor(OpClass.Loss);
+        if (mm == FloatFormat.Fp32 && mmOut == FloatFormat.Fp32 && lossFormat == FloatFormat.Fp32)
         {
-            var (dx, dw, db) = k.LinearCrossEntropyBackward(g, logits, x.Buffer!, weight.Buffer!, t, ignoreIndex, labelSmoothing, scale,
-                x.RequiresGrad, weight.RequiresGrad, bias?.RequiresGrad ?? false);
-            Autograd.AccumulateOnDevice(x, dx);
-            Autograd.AccumulateOnDevice(weight, dw);
-            if (bias != null) Autograd.AccumulateOnDevice(bias, db);
+            var (loss, logits) = k.LinearCrossEntropy(x.Buffer!, weight.Buffer!, bias?.Buffer, t, ignoreIndex, labelSmoothing, reduction);
+            return Autograd.RecordOnDevice(new Tensor(loss), "LinearCrossEntropy", inputs, g =>
+            {
+                var (dx, dw, db) = k.LinearCrossEntropyBackward(g, logits, x.Buffer!, weight.Buffer!, t, ignoreIndex, labelSmoothing, scale,
+                    x.RequiresGrad, weight.RequiresGrad, bias?.RequiresGrad ?? false);
+                Autograd.AccumulateOnDevice(x, dx);
+                Autograd.AccumulateOnDevice(weight, dw);
+                if (bias != null) Autograd.AccumulateOnDevice(bias, db);
+            });
+        }
+        IDeviceBuffer xr = DeviceOps.Rounded(k, x.Buffer!, mm), wr = DeviceOps.Rounded(k, weight.Buffer!, mm);
+        var br = bias != null ? DeviceOps.Rounded(k, bias.Buffer!, mm) : null;
+        var z = DeviceOps.RoundedResult(k, DeviceOps.RoundedResult(k, k.Linear(xr, wr, br), mmOut), lossFormat)!;   // (...,V)
+        int v = weight.ShapeArray[0];
+        var z2 = z.Reshape([t.Length, v]);                                                                         // (N,V)
+        var lossTensor = new Tensor(k.CrossEntropy(z2, t, ignoreIndex, labelSmoothing, reduction));
+        return Autograd.RecordOnDevice(lossTensor, "LinearCrossEntropy", inputs, g =>
+        {
+            var a = k.CrossEntropyBackward(g, z2, t, ignoreIndex, labelSmoothing, scale);
+            DeviceOps.RoundedResult(k, a, lossFormat);
+            DeviceOps.RoundedResult(k, a, mm);
+            var (dx, dw, db) = k.LinearBackward(a.Reshape(z.Shape.ToArray()), xr, wr, x.RequiresGrad, weight.RequiresGrad, bias?.RequiresGrad ?? false);
+            a.Dispose();
+            Autograd.AccumulateOnDevice(x, DeviceOps.RoundedResult(k, dx, mm));
+            Autograd.AccumulateOnDevice(weight, DeviceOps.RoundedResult(k, dw, mm));
+            if (bias != null) Autograd.AccumulateOnDevice(bias, DeviceOps.RoundedResult(k, db, mm));
         });
     }
 

@@ -60,12 +60,16 @@ public static partial class F
     static Tensor MatMulOnDevice(Tensor a, Tensor b)
     {
         var k = DeviceOps.KernelsOf("MatMul", a, b);
-        DeviceOps.RequireFp32("MatMul", a.Device, OpClass.MatMulInput, OpClass.MatMulOutput);
-        return Autograd.RecordOnDevice(new Tensor(k.MatMul(a.Buffer!, b.Buffer!)), "MatMul", [a, b], g =>
+        var policy = Autocast.Policy;
+        var mm = policy.FormatFor(OpClass.MatMulInput);
+        IDeviceBuffer ar = DeviceOps.Rounded(k, a.Buffer!, mm), br = DeviceOps.Rounded(k, b.Buffer!, mm);
+        var y = new Tensor(DeviceOps.RoundedResult(k, k.MatMul(ar, br), policy.FormatFor(OpClass.MatMulOutput))!);
+        return Autograd.RecordOnDevice(y, "MatMul", [a, b], g =>
         {
-            var (da, db) = k.MatMulBackward(g, a.Buffer!, b.Buffer!, a.RequiresGrad, b.RequiresGrad);
-            Autograd.AccumulateOnDevice(a, da);
-            Autograd.AccumulateOnDevice(b, db);
+            DeviceOps.RoundedResult(k, g, mm);
+            var (da, db) = k.MatMulBackward(g, ar, br, a.RequiresGrad, b.RequiresGrad);
+            Autograd.AccumulateOnDevice(a, DeviceOps.RoundedResult(k, da, mm));
+            Autograd.AccumulateOnDevice(b, DeviceOps.RoundedResult(k, db, mm));
         });
     }
 

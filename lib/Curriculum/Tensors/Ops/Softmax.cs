@@ -90,8 +90,12 @@ public static partial class F
     {
         var k = DeviceOps.KernelsOf(name, x);
         if (log) throw DeviceOps.NotImplemented(name, x.Device);
-        DeviceOps.RequireFp32(name, x.Device, OpClass.Softmax);
-        var y = new Tensor(k.Softmax(x.Buffer!, dim));
-        return Autograd.RecordOnDevice(y, name, [x], g => Autograd.AccumulateOnDevice(x, k.SoftmaxBackward(g, y.Buffer!, dim)));
+        var format = Autocast.Policy.FormatFor(OpClass.Softmax);
+        var y = new Tensor(DeviceOps.RoundedResult(k, k.Softmax(DeviceOps.Rounded(k, x.Buffer!, format), dim), format)!);
+        return Autograd.RecordOnDevice(y, name, [x], g =>
+        {
+            DeviceOps.RoundedResult(k, g, format);
+            Autograd.AccumulateOnDevice(x, DeviceOps.RoundedResult(k, k.SoftmaxBackward(g, y.Buffer!, dim), format));
+        });
     }
 }
