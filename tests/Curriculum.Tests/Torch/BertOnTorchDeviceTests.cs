@@ -73,16 +73,16 @@ public class BertOnTorchDeviceTests(ITestOutputHelper output)
         TorchDevices.Register();
         var cpu = Train(new BertForPreTraining(Config, new Generator(7)), Steps, dataSeed: 11);
         var model = new BertForPreTraining(Config, new Generator(7));
-        model.To(Device.TorchCpu);
-        Assert.All(model.Parameters(), p => Assert.Equal("torch-cpu", p.Device.Name));
+        model.To(TestDevice.Torch);
+        Assert.All(model.Parameters(), p => Assert.Equal(TestDevice.Torch.Name, p.Device.Name));
         var torch = Train(model, Steps, dataSeed: 11);
         double worst = 0;
         for (int s = 0; s < Steps; s++)
         {
             double dm = Math.Abs(cpu.Mlm[s] - torch.Mlm[s]), dn = Math.Abs(cpu.Nsp[s] - torch.Nsp[s]);
             worst = Math.Max(worst, Math.Max(dm, dn));
-            output.WriteLine($"step {s + 1,2}: MLM cpu {cpu.Mlm[s]:F7} torch-cpu {torch.Mlm[s]:F7} |diff| {dm:G3}   "
-                + $"NSP cpu {cpu.Nsp[s]:F7} torch-cpu {torch.Nsp[s]:F7} |diff| {dn:G3}   norm {cpu.Norms[s]:F5} / {torch.Norms[s]:F5}");
+            output.WriteLine($"step {s + 1,2}: MLM cpu {cpu.Mlm[s]:F7} {TestDevice.Torch.Name} {torch.Mlm[s]:F7} |diff| {dm:G3}   "
+                + $"NSP cpu {cpu.Nsp[s]:F7} {TestDevice.Torch.Name} {torch.Nsp[s]:F7} |diff| {dn:G3}   norm {cpu.Norms[s]:F5} / {torch.Norms[s]:F5}");
             Assert.True(Math.Abs(cpu.Norms[s] - torch.Norms[s]) <= 1e-4 * cpu.Norms[s], $"step {s + 1}: gradient norm {cpu.Norms[s]} vs {torch.Norms[s]}");
         }
         output.WriteLine($"max |diff| {worst:G3}");
@@ -93,7 +93,7 @@ public class BertOnTorchDeviceTests(ITestOutputHelper output)
         // at most 2.2e-5 (6e-6 of a loss near 3.7) over 20 steps. 1e-4 leaves 5x; the per-step gradient norms above (1e-4
         // relative) and the gradient test below catch a wrong gradient.
         Assert.True(worst <= 1e-4, $"losses differ by up to {worst:G3} (> 1e-4)");
-        Assert.True(torch.Mlm[^1] + torch.Nsp[^1] < torch.Mlm[0] + torch.Nsp[0], $"torch-cpu did not learn: MLM {torch.Mlm[0]} -> {torch.Mlm[^1]}");
+        Assert.True(torch.Mlm[^1] + torch.Nsp[^1] < torch.Mlm[0] + torch.Nsp[0], $"{TestDevice.Torch.Name} did not learn: MLM {torch.Mlm[0]} -> {torch.Mlm[^1]}");
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public class BertOnTorchDeviceTests(ITestOutputHelper output)
         TorchDevices.Register();
         var onCpu = new BertForPreTraining(Config, new Generator(7));
         var onTorch = new BertForPreTraining(Config, new Generator(7));
-        onTorch.To(Device.TorchCpu);
+        onTorch.To(TestDevice.Torch);
         var batch = CountingPairs(new Generator(11));
         onCpu.Forward(batch.Ids, batch.TokenTypes, batch.Attention, batch.MlmLabels, batch.NspLabels).Loss.Backward();
         onTorch.Forward(batch.Ids, batch.TokenTypes, batch.Attention, batch.MlmLabels, batch.NspLabels).Loss.Backward();
@@ -121,7 +121,7 @@ public class BertOnTorchDeviceTests(ITestOutputHelper output)
         float[] Run()
         {
             var model = new BertForPreTraining(config, new Generator(21));
-            model.To(Device.TorchCpu);
+            model.To(TestDevice.Torch);
             var (mlm, nsp, _) = Train(model, 5, dataSeed: 22);
             return [.. mlm, .. nsp];
         }

@@ -20,7 +20,7 @@ public class GenerateOnTorchDeviceTests(ITestOutputHelper output)
         GptOnTorchDeviceTests.Train(onCpu, 20, dataSeed: 11);
         var onTorch = new GptModel(Gpt, new Generator(99));
         onTorch.LoadStateDict(onCpu.StateDict());
-        onTorch.To(Device.TorchCpu);
+        onTorch.To(TestDevice.Torch);
         return (onCpu, onTorch);
     }
 
@@ -31,10 +31,10 @@ public class GenerateOnTorchDeviceTests(ITestOutputHelper output)
         // 20 new tokens from a 3-token prompt: the context passes MaxPositions (16), so cropping takes part.
         var config = GenerationConfig.Greedy(20);
         int[] cpu = onCpu.Generate([5, 6, 7], config), torch = onTorch.Generate([5, 6, 7], config);
-        output.WriteLine($"cpu       {string.Join(" ", cpu)}\ntorch-cpu {string.Join(" ", torch)}");
+        output.WriteLine($"cpu       {string.Join(" ", cpu)}\n{TestDevice.Torch.Name} {string.Join(" ", torch)}");
         Assert.Equal(23, cpu.Length);
         Assert.Equal(cpu, torch);
-        Assert.All(onTorch.Parameters(), p => Assert.Equal(Device.TorchCpu, p.Device));   // nothing moved to the host
+        Assert.All(onTorch.Parameters(), p => Assert.Equal(TestDevice.Torch, p.Device));   // nothing moved to the host
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public class GenerateOnTorchDeviceTests(ITestOutputHelper output)
         // a draw falls within those ulp of a boundary between two tokens' probabilities (odds ~1e-6 per token).
         var config = GenerationConfig.Sampling(20, temperature: 1.2f, topK: 8);
         int[] cpu = onCpu.Generate([1, 2], config, new Generator(3)), torch = onTorch.Generate([1, 2], config, new Generator(3));
-        output.WriteLine($"cpu       {string.Join(" ", cpu)}\ntorch-cpu {string.Join(" ", torch)}");
+        output.WriteLine($"cpu       {string.Join(" ", cpu)}\n{TestDevice.Torch.Name} {string.Join(" ", torch)}");
         Assert.Equal(cpu, torch);
         // Sampling really happened: greedy decoding from the same prompt gives another sequence.
         Assert.NotEqual(onCpu.Generate([1, 2], GenerationConfig.Greedy(20)), cpu);
@@ -60,10 +60,10 @@ public class GenerateOnTorchDeviceTests(ITestOutputHelper output)
         T5OnTorchDeviceTests.Train(onCpu, 20, dataSeed: 11);
         var onTorch = new T5Model(config, new Generator(99));
         onTorch.LoadStateDict(onCpu.StateDict());
-        onTorch.To(Device.TorchCpu);
+        onTorch.To(TestDevice.Torch);
         int[] input = [4, 5, 6, 7, 8, 9];
         int[] cpu = onCpu.Generate(input, GenerationConfig.Greedy(8)), torch = onTorch.Generate(input, GenerationConfig.Greedy(8));
-        output.WriteLine($"cpu       {string.Join(" ", cpu)}\ntorch-cpu {string.Join(" ", torch)}");
+        output.WriteLine($"cpu       {string.Join(" ", cpu)}\n{TestDevice.Torch.Name} {string.Join(" ", torch)}");
         Assert.Equal(8, cpu.Length);
         Assert.Equal(cpu, torch);
     }

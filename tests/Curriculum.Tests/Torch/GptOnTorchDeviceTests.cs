@@ -56,16 +56,16 @@ public class GptOnTorchDeviceTests(ITestOutputHelper output)
         TorchDevices.Register();
         var (onCpu, normsCpu) = TrainWithNorms(new GptModel(Config, new Generator(7)), Steps, dataSeed: 11);
         var model = new GptModel(Config, new Generator(7));
-        model.To(Device.TorchCpu);
-        Assert.All(model.Parameters(), p => Assert.Equal("torch-cpu", p.Device.Name));
+        model.To(TestDevice.Torch);
+        Assert.All(model.Parameters(), p => Assert.Equal(TestDevice.Torch.Name, p.Device.Name));
         var (onTorch, normsTorch) = TrainWithNorms(model, Steps, dataSeed: 11);
         double worst = 0;
         for (int s = 0; s < Steps; s++)
         {
             double diff = Math.Abs(onCpu[s] - onTorch[s]);
             worst = Math.Max(worst, diff);
-            output.WriteLine($"step {s + 1,2}: cpu {onCpu[s]:F7}  torch-cpu {onTorch[s]:F7}  |diff| {diff:G3}   "
-                + $"gradient norm cpu {normsCpu[s]:F5} torch-cpu {normsTorch[s]:F5}");
+            output.WriteLine($"step {s + 1,2}: cpu {onCpu[s]:F7}  {TestDevice.Torch.Name} {onTorch[s]:F7}  |diff| {diff:G3}   "
+                + $"gradient norm cpu {normsCpu[s]:F5} {TestDevice.Torch.Name} {normsTorch[s]:F5}");
             Assert.True(Math.Abs(normsCpu[s] - normsTorch[s]) <= 1e-4 * normsCpu[s], $"step {s + 1}: gradient norm {normsCpu[s]} vs {normsTorch[s]}");
         }
         // Clipping (the norm and the scaling, on the device) takes part: some steps' norms exceed the limit of 1.
@@ -76,7 +76,7 @@ public class GptOnTorchDeviceTests(ITestOutputHelper output)
         // 1e-5 is ~40 ulp: room for another libtorch build's summation order, while a wrong gradient of any parameter (a
         // missing term, a wrong scale) moves a loss that falls by ~1 in these 20 steps by far more than that.
         Assert.True(worst <= 1e-5, $"losses differ by up to {worst:G3} (> 1e-5)");
-        Assert.True(onTorch[^1] < onTorch[0] - 0.1, $"torch-cpu did not learn: {onTorch[0]} -> {onTorch[^1]}");
+        Assert.True(onTorch[^1] < onTorch[0] - 0.1, $"{TestDevice.Torch.Name} did not learn: {onTorch[0]} -> {onTorch[^1]}");
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public class GptOnTorchDeviceTests(ITestOutputHelper output)
     {
         TorchDevices.Register();
         var model = new GptModel(Config, new Generator(3));
-        model.To(Device.TorchCpu);
+        model.To(TestDevice.Torch);
         Train(model, 5, dataSeed: 4);
         string path = Path.Combine(Path.GetTempPath(), $"gpt-torch-cpu-{Environment.ProcessId}.safetensors");
         try
@@ -99,9 +99,9 @@ public class GptOnTorchDeviceTests(ITestOutputHelper output)
                 lossCpu = onCpu.Loss(ids, targets).Item();
                 lossTorch = model.Loss(ids, targets).Item();
             }
-            output.WriteLine($"loaded on cpu {lossCpu:F7}, torch-cpu {lossTorch:F7}");
+            output.WriteLine($"loaded on cpu {lossCpu:F7}, {TestDevice.Torch.Name} {lossTorch:F7}");
             // Bit-identical weights, one forward pass: float32 sums in another order, far under 1e-5.
-            Assert.True(Math.Abs(lossCpu - lossTorch) <= 1e-5, $"cpu {lossCpu} vs torch-cpu {lossTorch}");
+            Assert.True(Math.Abs(lossCpu - lossTorch) <= 1e-5, $"cpu {lossCpu} vs {TestDevice.Torch.Name} {lossTorch}");
             foreach (var (name, p) in model.NamedParameters())
                 Assert.Equal(p.ToArray(), onCpu.NamedParameters().First(n => n.Name == name).Parameter.Data);
         }
@@ -114,8 +114,8 @@ public class GptOnTorchDeviceTests(ITestOutputHelper output)
         TorchDevices.Register();
         var stay = new GptModel(Config, new Generator(5));
         var back = new GptModel(Config, new Generator(5));
-        stay.To(Device.TorchCpu);
-        back.To(Device.TorchCpu);
+        stay.To(TestDevice.Torch);
+        back.To(TestDevice.Torch);
         AdamW optStay = new(stay.Parameters(), lr: 3e-3f), optBack = new(back.Parameters(), lr: 3e-3f);
         var data = new Generator(6);
         for (int s = 0; s < 6; s++)
@@ -123,7 +123,7 @@ public class GptOnTorchDeviceTests(ITestOutputHelper output)
             if (s == 3) back.To(Device.Cpu);   // AdamW's moments follow the parameters on their next step
             var (ids, targets) = CountingBatch(data);
             float lossStay = Step(stay, optStay, ids, targets).Loss, lossBack = Step(back, optBack, ids, targets).Loss;
-            output.WriteLine($"step {s + 1}: torch-cpu {lossStay:F7}, {(s >= 3 ? "cpu" : "torch-cpu")} {lossBack:F7}");
+            output.WriteLine($"step {s + 1}: {TestDevice.Torch.Name} {lossStay:F7}, {(s >= 3 ? "cpu" : "torch-cpu")} {lossBack:F7}");
             // Bit-identical before the move; after it, the float32 differences of the two devices (see the 20-step test).
             if (s < 3) Assert.Equal(lossStay, lossBack);
             else Assert.True(Math.Abs(lossStay - lossBack) <= 1e-5, $"step {s + 1}: {lossStay} vs {lossBack}");
@@ -156,7 +156,7 @@ public class GptOnTorchDeviceTests(ITestOutputHelper output)
         float[] Run()
         {
             var model = new GptModel(config, new Generator(21));
-            model.To(Device.TorchCpu);
+            model.To(TestDevice.Torch);
             return Train(model, 5, dataSeed: 22);
         }
         var first = Run();

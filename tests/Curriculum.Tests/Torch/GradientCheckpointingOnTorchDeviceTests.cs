@@ -58,8 +58,8 @@ public class GradientCheckpointingOnTorchDeviceTests(ITestOutputHelper output)
     {
         TorchDevices.Register();
         Func<float, Device, bool, Dictionary<string, float[]>> run = model == "gpt" ? GptGradients : BertGradients;
-        var plain = run(0.1f, Device.TorchCpu, false);
-        var checkpointed = run(0.1f, Device.TorchCpu, true);
+        var plain = run(0.1f, TestDevice.Torch, false);
+        var checkpointed = run(0.1f, TestDevice.Torch, true);
         Assert.Equal(plain.Keys, checkpointed.Keys);
         foreach (var (name, g) in plain) Assert.True(g.SequenceEqual(checkpointed[name]), $"{model} {name}: the checkpointed gradient differs");
         output.WriteLine($"{model}: {plain.Count} parameters' gradients identical with and without checkpointing");
@@ -74,7 +74,7 @@ public class GradientCheckpointingOnTorchDeviceTests(ITestOutputHelper output)
         Func<float, Device, bool, Dictionary<string, float[]>> run = model == "gpt" ? GptGradients : BertGradients;
         // Dropout 0: the devices draw different masks from the same seed.
         var cpu = run(0f, Device.Cpu, true);
-        var torch = run(0f, Device.TorchCpu, true);
+        var torch = run(0f, TestDevice.Torch, true);
         // Sums in another order through two blocks and the heads: the tolerance of the ops' own parity tests.
         foreach (var (name, g) in cpu)
             OpParityAgainstLibTorchTests.Compare(output, new Tensor(g, g.Length), new Tensor(torch[name], g.Length),

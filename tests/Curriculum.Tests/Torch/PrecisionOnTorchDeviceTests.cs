@@ -38,7 +38,7 @@ public class PrecisionOnTorchDeviceTests(ITestOutputHelper output)
     public void RoundingOnTheDeviceIsBitForBitTheManagedRounding(FloatFormat format)
     {
         TorchDevices.Register();
-        var kernels = Device.TorchCpu.Kernels!;
+        var kernels = TestDevice.Torch.Kernels!;
         // The edges, then 100 000 random bit patterns (every exponent, NaNs included); 37 is not a multiple of any vector width.
         var g = new Generator(3);
         var bits = Edges.Concat(Enumerable.Range(0, 100_000).Select(_ => (uint)g.NextUInt64())).ToArray();
@@ -82,7 +82,7 @@ public class PrecisionOnTorchDeviceTests(ITestOutputHelper output)
         var host = Tensor.Randn([4, 33], g);
         for (int i = 0; i < host.Numel; i++) host.Data[i] *= 1000f;
         var weights = host.Clone();
-        var onDevice = host.To(Device.TorchCpu);
+        var onDevice = host.To(TestDevice.Torch);
         var policy = PrecisionPolicy.Fp32.With(OpClass.MasterWeights, FloatFormat.Bf16).With(OpClass.Gradients, FloatFormat.Fp16);
         ParameterRounding.RoundWeights([weights], policy);
         ParameterRounding.RoundWeights([onDevice], policy);
@@ -90,9 +90,9 @@ public class PrecisionOnTorchDeviceTests(ITestOutputHelper output)
 
         // Gradients (±1000·N(0,1), within fp16's range) on each device, rounded to fp16, then unscaled: the same values and verdict.
         var pHost = Tensor.Zeros(4, 33).RequiresGrad_();
-        var pDevice = Tensor.Zeros(4, 33).To(Device.TorchCpu).RequiresGrad_();
+        var pDevice = Tensor.Zeros(4, 33).To(TestDevice.Torch).RequiresGrad_();
         (pHost * 1f).Backward(host);
-        (pDevice * 1f).Backward(host.To(Device.TorchCpu));
+        (pDevice * 1f).Backward(host.To(TestDevice.Torch));
         ParameterRounding.RoundGradients([pHost], policy);
         ParameterRounding.RoundGradients([pDevice], policy);
         Assert.Equal(pHost.Grad!.Data, pDevice.Grad!.ToArray());
@@ -106,14 +106,14 @@ public class PrecisionOnTorchDeviceTests(ITestOutputHelper output)
         // One inf in one gradient: both report it (the step is skipped) and back off the same way.
         pHost.Grad!.Data[70] = float.PositiveInfinity;
         var withInf = pHost.Grad!.Clone();
-        var deviceInf = withInf.To(Device.TorchCpu);
+        var deviceInf = withInf.To(TestDevice.Torch);
         Assert.True(a.UnscaleAndCheck([pHost.Grad!]));
         Assert.True(b.UnscaleAndCheck([pDevice.Grad!, deviceInf]));
         a.Update();
         b.Update();
         Assert.Equal(512f, a.CurrentScale);
         Assert.Equal(a.CurrentScale, b.CurrentScale);
-        var nan = Tensor.FromArray([1f, float.NaN, 2f], 3).To(Device.TorchCpu);
+        var nan = Tensor.FromArray([1f, float.NaN, 2f], 3).To(TestDevice.Torch);
         Assert.True(b.UnscaleAndCheck([nan]));
     }
 
@@ -158,7 +158,7 @@ public class PrecisionOnTorchDeviceTests(ITestOutputHelper output)
         var g = new Generator(Seed(name));
         var inputs = AutocastShapes(name).Select(s => Tensor.Randn(s, g)).ToArray();
         var onCpu = inputs.Select(t => t.Clone().RequiresGrad_()).ToArray();
-        var onDevice = inputs.Select(t => t.To(Device.TorchCpu).RequiresGrad_()).ToArray();
+        var onDevice = inputs.Select(t => t.To(TestDevice.Torch).RequiresGrad_()).ToArray();
         Tensor outCpu, outDevice;
         using (Autocast.Enter(policy))
         {
@@ -180,7 +180,7 @@ public class PrecisionOnTorchDeviceTests(ITestOutputHelper output)
 
         // The rounding takes effect on the device: its result differs from its fp32 result by more than float32 sums taken
         // in another order would (~1e-6 relative); measured 1.3e-4 (the bf16 loss, where rounding errors average out) to 1e-2.
-        Tensor fp32 = AutocastOp(name, inputs.Select(t => t.To(Device.TorchCpu)).ToArray());
+        Tensor fp32 = AutocastOp(name, inputs.Select(t => t.To(TestDevice.Torch)).ToArray());
         if (name is not ("softmax" or "cross_entropy"))   // softmax and the loss stay fp32 under autocast
         {
             double moved = MaxAbsDiff(Host(fp32), Host(outDevice));
@@ -259,11 +259,11 @@ public class PrecisionOnTorchDeviceTests(ITestOutputHelper output)
         TorchDevices.Register();
         var cpu = Train(new GptModel(Config, new Generator(7)), policy, scaler(), stateFormat);
         var model = new GptModel(Config, new Generator(7));
-        model.To(Device.TorchCpu);
+        model.To(TestDevice.Torch);
         var dev = Train(model, policy, scaler(), stateFormat);
         for (int s = 0; s < Steps; s++)
-            output.WriteLine($"step {s + 1,2}: cpu {cpu.Losses[s]:F7}  torch-cpu {dev.Losses[s]:F7}  |diff| {Math.Abs(cpu.Losses[s] - dev.Losses[s]):G3}"
-                + (cpu.Skipped[s] || dev.Skipped[s] ? $"  skipped (cpu {cpu.Skipped[s]}, torch-cpu {dev.Skipped[s]}) at scale {cpu.Scales[s]}" : ""));
+            output.WriteLine($"step {s + 1,2}: cpu {cpu.Losses[s]:F7}  {TestDevice.Torch.Name} {dev.Losses[s]:F7}  |diff| {Math.Abs(cpu.Losses[s] - dev.Losses[s]):G3}"
+                + (cpu.Skipped[s] || dev.Skipped[s] ? $"  skipped (cpu {cpu.Skipped[s]}, {TestDevice.Torch.Name} {dev.Skipped[s]}) at scale {cpu.Scales[s]}" : ""));
         Assert.Equal(cpu.Skipped, dev.Skipped);
         Assert.Equal(cpu.Scales, dev.Scales);
         skipped = cpu.Skipped;
@@ -301,6 +301,6 @@ public class PrecisionOnTorchDeviceTests(ITestOutputHelper output)
         // falls by about 1, by far more.
         double limit = 0.5 * ulp * cpu.Max();
         Assert.True(worst <= limit, $"losses differ by up to {worst:G3} (> {limit:G3})");
-        Assert.True(dev[^1] < dev[0] - 0.1, $"torch-cpu did not learn: {dev[0]} -> {dev[^1]}");
+        Assert.True(dev[^1] < dev[0] - 0.1, $"{TestDevice.Torch.Name} did not learn: {dev[0]} -> {dev[^1]}");
     }
 }

@@ -66,7 +66,7 @@ public class T5OnTorchDeviceTests(ITestOutputHelper output)
         TorchDevices.Register();
         var onCpu = new T5Model(Config, new Generator(7));
         var onTorch = new T5Model(Config, new Generator(7));
-        onTorch.To(Device.TorchCpu);
+        onTorch.To(TestDevice.Torch);
         var batch = Continuations(new Generator(11));
         onCpu.Loss(batch.Ids, batch.Attention, batch.DecoderIds, batch.Labels).Backward();
         onTorch.Loss(batch.Ids, batch.Attention, batch.DecoderIds, batch.Labels).Backward();
@@ -83,14 +83,14 @@ public class T5OnTorchDeviceTests(ITestOutputHelper output)
         TorchDevices.Register();
         var cpu = Train(new T5Model(Config, new Generator(7)), Steps, dataSeed: 11);
         var model = new T5Model(Config, new Generator(7));
-        model.To(Device.TorchCpu);
+        model.To(TestDevice.Torch);
         var torch = Train(model, Steps, dataSeed: 11);
         double worst = 0;
         for (int s = 0; s < Steps; s++)
         {
             double diff = Math.Abs(cpu.Losses[s] - torch.Losses[s]);
             worst = Math.Max(worst, diff);
-            output.WriteLine($"step {s + 1,2}: cpu {cpu.Losses[s]:F7} torch-cpu {torch.Losses[s]:F7} |diff| {diff:G3}   "
+            output.WriteLine($"step {s + 1,2}: cpu {cpu.Losses[s]:F7} {TestDevice.Torch.Name} {torch.Losses[s]:F7} |diff| {diff:G3}   "
                 + $"norm {cpu.Norms[s]:F5} / {torch.Norms[s]:F5}");
             Assert.True(Math.Abs(cpu.Norms[s] - torch.Norms[s]) <= 1e-4 * cpu.Norms[s], $"step {s + 1}: gradient norm {cpu.Norms[s]} vs {torch.Norms[s]}");
         }
@@ -99,7 +99,7 @@ public class T5OnTorchDeviceTests(ITestOutputHelper output)
         // Float32 on both, sums in another order, carried by AdamW. Measured: at most 9.5e-7 (2 ulp of a loss near 4.8);
         // the GPT test's 1e-5 (~40 ulp), while a wrong gradient moves losses that fall by ~2.6 in 20 steps far more.
         Assert.True(worst <= 1e-5, $"losses differ by up to {worst:G3} (> 1e-5)");
-        Assert.True(torch.Losses[^1] < torch.Losses[0] - 0.3, $"torch-cpu did not learn: {torch.Losses[0]} -> {torch.Losses[^1]}");
+        Assert.True(torch.Losses[^1] < torch.Losses[0] - 0.3, $"{TestDevice.Torch.Name} did not learn: {torch.Losses[0]} -> {torch.Losses[^1]}");
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public class T5OnTorchDeviceTests(ITestOutputHelper output)
         float[] Run()
         {
             var model = new T5Model(Config with { Dropout = 0.1f }, new Generator(21));
-            model.To(Device.TorchCpu);
+            model.To(TestDevice.Torch);
             return Train(model, 5, dataSeed: 22).Losses;
         }
         var first = Run();

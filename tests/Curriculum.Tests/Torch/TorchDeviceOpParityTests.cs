@@ -70,7 +70,7 @@ public class TorchDeviceOpParityTests(ITestOutputHelper output)
     public void ForwardAndEveryInputGradientMatchTheManagedOp(string name)
     {
         TorchDevices.Register();
-        var device = Device.TorchCpu;
+        var device = TestDevice.Torch;
         var c = Cases[name];
         var g = new Generator(Seed(name));
         var inputs = c.Inputs.Select(i => DrawInput(i, g)).ToArray();
@@ -97,7 +97,7 @@ public class TorchDeviceOpParityTests(ITestOutputHelper output)
     public void DropoutOnTheDeviceKeepsOrZeroesAndItsGradientUsesTheSameMask()
     {
         TorchDevices.Register();
-        var x = Tensor.Full(2f, 64, 64).To(Device.TorchCpu).RequiresGrad_();
+        var x = Tensor.Full(2f, 64, 64).To(TestDevice.Torch).RequiresGrad_();
         var y = F.Dropout(x, 0.25f, training: true, generator: new Generator(5));
         y.Backward(Tensor.Ones(64, 64));
         float[] values = y.ToArray(), grad = x.Grad!.ToArray();
@@ -110,7 +110,7 @@ public class TorchDeviceOpParityTests(ITestOutputHelper output)
         }
         // 4096 Bernoulli(0.25) draws: mean 1024, standard deviation 27.7; ±5 sd.
         Assert.InRange(dropped, 1024 - 139, 1024 + 139);
-        var again = F.Dropout(Tensor.Full(2f, 64, 64).To(Device.TorchCpu), 0.25f, training: true, generator: new Generator(5));
+        var again = F.Dropout(Tensor.Full(2f, 64, 64).To(TestDevice.Torch), 0.25f, training: true, generator: new Generator(5));
         Assert.Equal(values, again.ToArray());
     }
 
@@ -119,8 +119,8 @@ public class TorchDeviceOpParityTests(ITestOutputHelper output)
     {
         TorchDevices.Register();
         var x = Tensor.FromArray([1f, -2f, 3f, 4f, 5f, -6f], 2, 3).RequiresGrad_();
-        var onDevice = x.To(Device.TorchCpu);
-        Assert.Equal("torch-cpu", onDevice.Device.Name);
+        var onDevice = x.To(TestDevice.Torch);
+        Assert.Equal(TestDevice.Torch.Name, onDevice.Device.Name);
         var back = (onDevice + onDevice).To(Device.Cpu);
         Assert.Equal(Device.Cpu, back.Device);
         Assert.Equal([2f, -4f, 6f, 8f, 10f, -12f], back.Data);
@@ -132,9 +132,9 @@ public class TorchDeviceOpParityTests(ITestOutputHelper output)
     public void HostAccessUnsupportedOpsAndMixedDevicesSayWhatToDo()
     {
         TorchDevices.Register();
-        var t = Tensor.Ones(2, 3).To(Device.TorchCpu);
+        var t = Tensor.Ones(2, 3).To(TestDevice.Torch);
         var data = Assert.Throws<InvalidOperationException>(() => t.Data);
-        Assert.Contains("torch-cpu", data.Message);
+        Assert.Contains(TestDevice.Torch.Name, data.Message);
         Assert.Contains("ToArray()", data.Message);
         Assert.Equal([1f, 1f, 1f, 1f, 1f, 1f], t.ToArray());
 
@@ -155,7 +155,7 @@ public class TorchDeviceOpParityTests(ITestOutputHelper output)
 
         var mixed = Assert.Throws<ArgumentException>(() => F.Linear(t, Tensor.Ones(4, 3)));
         Assert.Contains("cpu", mixed.Message);
-        Assert.Contains("torch-cpu", mixed.Message);
+        Assert.Contains(TestDevice.Torch.Name, mixed.Message);
 
         var unknown = Assert.Throws<ArgumentException>(() => Device.Get("tpu"));
         Assert.Contains("'tpu'", unknown.Message);

@@ -50,21 +50,24 @@ public class TrainerOnTorchDeviceTests(ITestOutputHelper output)
         return losses;
     }
 
+    /// <summary>"torch": the libtorch device under test (<see cref="TestDevice"/>); otherwise the device of that name.</summary>
+    static Device On(string name) => name == "torch" ? TestDevice.Torch : Device.Get(name);
+
     [Theory]
-    [InlineData("torch-cpu", "cpu", "fp32")]
-    [InlineData("cpu", "torch-cpu", "fp32")]
-    [InlineData("torch-cpu", "cpu", "bf16")]
+    [InlineData("torch", "cpu", "fp32")]
+    [InlineData("cpu", "torch", "fp32")]
+    [InlineData("torch", "cpu", "bf16")]
     public void ACheckpointWrittenOnOneDeviceResumesOnTheOtherWithTheUninterruptedLosses(string writer, string reader, string precision)
     {
         TorchDevices.Register();
         var policy = precision == "bf16" ? PrecisionPolicy.Bf16Autocast : PrecisionPolicy.Fp32;
         string dirA = TempDir(), dirB = TempDir();
-        var uninterrupted = Losses(Build(dirA, 5, Device.Get(writer), policy));
+        var uninterrupted = Losses(Build(dirA, 5, On(writer), policy));
 
-        var first = Build(dirB, 5, Device.Get(writer), policy);
+        var first = Build(dirB, 5, On(writer), policy);
         Losses(first, StopAt);
         first.Dispose();
-        var resumed = Build(dirB, 99, Device.Get(reader), policy);   // another init: everything must come from the checkpoint
+        var resumed = Build(dirB, 99, On(reader), policy);   // another init: everything must come from the checkpoint
         var loaded = resumed.ResumeFromLatest();
         Assert.NotNull(loaded);
         Assert.Equal(CheckpointEvery, resumed.Step);
