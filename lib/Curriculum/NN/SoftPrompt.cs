@@ -31,10 +31,11 @@ public sealed class SoftPrompt : Module
             throw new ArgumentException($"SoftPrompt.InitFromTokens: embedding {Shapes.Text(tokenEmbedding.ShapeArray)} does not have width {Dim}.");
         if (tokenIds.Length != NumTokens) throw new ArgumentException($"SoftPrompt.InitFromTokens: {tokenIds.Length} ids for {NumTokens} prompt tokens.");
         int v = tokenEmbedding.Size(0);
+        float[] table = tokenEmbedding.OnDevice ? tokenEmbedding.ToArray() : tokenEmbedding.Data;   // a device's table is copied once
         for (int k = 0; k < NumTokens; k++)
         {
             if ((uint)tokenIds[k] >= (uint)v) throw new ArgumentOutOfRangeException(nameof(tokenIds), tokenIds[k], $"SoftPrompt.InitFromTokens: id outside [0, {v}).");
-            tokenEmbedding.Data.AsSpan(tokenIds[k] * Dim, Dim).CopyTo(Embeddings.Data.AsSpan(k * Dim, Dim));
+            table.AsSpan(tokenIds[k] * Dim, Dim).CopyTo(Embeddings.Data.AsSpan(k * Dim, Dim));
         }
     }
 
