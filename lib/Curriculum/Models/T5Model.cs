@@ -105,13 +105,14 @@ public sealed class T5Model : Module
         using var _ = Autograd.NoGrad();
         var logits = Forward(ids, attentionMask, decoderIds);                     // (B,U,V)
         int b = labels.Size(0), u = labels.Size(1), v = Config.VocabSize;
+        float[] values = logits.OnDevice ? logits.ToArray() : logits.Data;        // a device's logits are copied once
         var result = new double[b];
         for (int r = 0; r < b; r++)
             for (int i = 0; i < u; i++)
             {
                 int target = labels.Data[r * u + i];
                 if (target == Labels.IgnoreIndex) continue;
-                var row = logits.Data.AsSpan((r * u + i) * v, v);
+                var row = values.AsSpan((r * u + i) * v, v);
                 float max = row[NextTokenPicker.ArgMax(row)];
                 double sum = 0;
                 foreach (float z in row) sum += Math.Exp(z - max);
