@@ -300,22 +300,36 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     }
 
     // ---- products ----
+    /// <summary>
+    /// a (...,M,K) @ b (K,N) or b (...,K,N) with a's batch dimensions, through mm and bmm: TorchSharp's native matmul
+    /// (0.107) lets a libtorch error such as a refused allocation escape as a C++ exception, which ends the process; mm
+    /// and bmm hand it to .NET as an exception.
+    /// </summary>
+    static TT Product(TT a, TT b)
+    {
+        long k = a.shape[^1], n = b.shape[^1];
+        if (a.dim() == 2 && b.dim() == 2) return a.mm(b);
+        long[] result = [.. a.shape[..^1], n];
+        if (b.dim() == 2) return a.reshape(-1, k).mm(b).reshape(result);
+        return a.reshape(-1, a.shape[^2], k).bmm(b.reshape(-1, k, n)).reshape(result);
+    }
+
     public IDeviceBuffer MatMul(IDeviceBuffer a, IDeviceBuffer b)
     {
         using var scope = torch.NewDisposeScope();
-        return Wrap(T(a).matmul(T(b)));
+        return Wrap(Product(T(a), T(b)));
     }
 
     public (IDeviceBuffer? Da, IDeviceBuffer? Db) MatMulBackward(IDeviceBuffer g, IDeviceBuffer a, IDeviceBuffer b, bool needA, bool needB)
     {
         using var scope = torch.NewDisposeScope();
         TT gt = T(g), at = T(a), bt = T(b);
-        var da = needA ? gt.matmul(bt.transpose(-2, -1)) : null;            // (...,M,K) = dY Bᵀ
+        var da = needA ? Product(gt, bt.transpose(-2, -1)) : null;            // (...,M,K) = dY Bᵀ
         TT? db = null;
         if (needB)
             db = bt.dim() == 2
-                ? at.reshape(-1, at.shape[^1]).t().matmul(gt.reshape(-1, gt.shape[^1]))   // (K,N) = Aᵀ dY, the batch folded into rows
-                : at.transpose(-2, -1).matmul(gt);                                         // (...,K,N) per batch
+                ? Product(at.reshape(-1, at.shape[^1]).t(), gt.reshape(-1, gt.shape[^1]))   // (K,N) = Aᵀ dY, the batch folded into rows
+                : Product(at.transpose(-2, -1), gt);                                       // (...,K,N) per batch
         return (WrapIf(da), WrapIf(db));
     }
 
@@ -349,8 +363,8 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         using var scope = torch.NewDisposeScope();
         TT gt = T(g), w = T(weight);
         var g2 = gt.reshape(-1, w.shape[0]);                              // (R,Out)
-        var dx = needX ? gt.matmul(w) : null;                             // (...,In) = dY W
-        var dw = needW ? g2.t().matmul(T(x).reshape(-1, w.shape[1])) : null;   // (Out,In) = dYᵀ X
+        var dx = needX ? Product(gt, w) : null;                         // (...,In) = dY W
+        var dw = needW ? Product(g2.t(), T(x).reshape(-1, w.shape[1])) : null;   // (Out,In) = dYᵀ X
         var db = needB ? g2.sum([0L]) : null;                                // (Out)
         return (WrapIf(dx), WrapIf(dw), WrapIf(db));
     }
@@ -440,7 +454,7 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     (TT Y, TT P, TT Used) Attend(TT q, TT k, TT v, TT? attnMask, bool isCausal, TT? dropoutMask, float scale, AttentionFormats f)
     {
         long tq = q.shape[2], tk = k.shape[2];
-        var s = q.matmul(k.transpose(-2, -1)).mul(scale);                 // (B,H,Tq,Tk)
+        var s = Product(q, k.transpose(-2, -1)).mul(scale);               // (B,H,Tq,Tk)
         Round(s, f.MatMulOutput);
         Round(s, f.Softmax);
         if (attnMask is not null) s = s.add(attnMask);
@@ -451,21 +465,21 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         Round(p, f.Softmax);
         var used = dropoutMask is not null ? RoundedResult(p.mul(dropoutMask), f.Softmax) : p;
         if (f.MatMulInput != f.Softmax) used = Rounded(used, f.MatMulInput);
-        return (RoundedResult(used.matmul(v), f.MatMulOutput), p, used);
+        return (RoundedResult(Product(used, v), f.MatMulOutput), p, used);
     }
 
     // dQ, dK, dV on heads (B,H,T,D) from dO (B,H,Tq,Dv), operands rounded as in the forward; dP rounded to MatMulOutput,
     // dS to Softmax then MatMulInput, as the managed op.
     static (TT Dq, TT Dk, TT Dv) AttendBackward(TT gh, TT q, TT k, TT v, TT p, TT used, TT? dropoutMask, float scale, AttentionFormats f)
     {
-        var dv = used.transpose(-2, -1).matmul(gh);                       // Pᵀ dO
-        var dp = gh.matmul(v.transpose(-2, -1));                          // dO Vᵀ
+        var dv = Product(used.transpose(-2, -1), gh);                     // Pᵀ dO
+        var dp = Product(gh, v.transpose(-2, -1));                        // dO Vᵀ
         Round(dp, f.MatMulOutput);
         if (dropoutMask is not null) dp = dp.mul(dropoutMask);
         var ds = p.mul(dp.sub(dp.mul(p).sum([-1L], keepdim: true)));      // P ∘ (dP - Σ_j dP·P)
         Round(ds, f.Softmax);
         Round(ds, f.MatMulInput);
-        return (ds.matmul(k).mul(scale), ds.transpose(-2, -1).matmul(q).mul(scale), dv);
+        return (Product(ds, k).mul(scale), Product(ds.transpose(-2, -1), q).mul(scale), dv);
     }
 
     // Y with the heads merged back into channels (B,Tq,H·Dv), or kept (B,H,Tq,Dv) as SDPA returns it.
@@ -589,8 +603,8 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         TT w = T(weight), xt = T(x);
         var a = CrossEntropyGradient(T(gLoss), T(logits), targets, ignoreIndex, labelSmoothing, scale);
         var x2 = xt.reshape(-1, w.shape[1]);
-        var dx = needX ? a.matmul(w).reshape(xt.shape) : null;
-        var dw = needW ? a.t().matmul(x2) : null;
+        var dx = needX ? Product(a, w).reshape(xt.shape) : null;
+        var dw = needW ? Product(a.t(), x2) : null;
         var db = needB ? a.sum([0L]) : null;
         return (WrapIf(dx), WrapIf(dw), WrapIf(db));
     }

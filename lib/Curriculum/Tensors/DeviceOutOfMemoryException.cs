@@ -20,6 +20,7 @@ public sealed class DeviceOutOfMemoryException(string deviceName, long? requeste
 
     static string Size(long bytes) => bytes switch
     {
+        >= 1L << 40 => $"{bytes / (double)(1L << 40):0.00} TiB",
         >= 1L << 30 => $"{bytes / (double)(1L << 30):0.00} GiB",
         >= 1L << 20 => $"{bytes / (double)(1L << 20):0.00} MiB",
         >= 1L << 10 => $"{bytes / 1024.0:0.00} KiB",
