@@ -45,7 +45,11 @@ internal sealed class TorchBuffer : IDeviceBuffer
 
     public IDeviceBuffer Reshape(int[] shape) => new TorchBuffer(Device, Value.reshape(Array.ConvertAll(shape, d => (long)d)));
 
-    public IDeviceBuffer Clone() => new TorchBuffer(Device, Value.clone());
+    public IDeviceBuffer Clone()
+    {
+        try { return new TorchBuffer(Device, Value.clone()); }
+        catch (Exception e) when (TorchOutOfMemory.IsRefusal(e)) { throw TorchOutOfMemory.Translate(e, Device.Name); }
+    }
 
     public void Dispose()
     {

@@ -105,18 +105,57 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     public IDeviceBuffer SumToShape(IDeviceBuffer g, int[] shape, float scale)
     {
         using var scope = torch.NewDisposeScope();
-        var t = T(g);
-        int lead = (int)t.dim() - shape.Length;
+        return Wrap(SumTo(T(g), shape).mul(scale));
+    }
+
+    // t summed over the leading dimensions broadcasting added and the ones it stretched from 1, reshaped to shape.
+    static TT SumTo(TT t, IReadOnlyList<int> shape)
+    {
+        int lead = (int)t.dim() - shape.Count;
         if (lead > 0) t = t.sum(Enumerable.Range(0, lead).Select(i => (long)i).ToArray());
-        var stretched = Enumerable.Range(0, shape.Length).Where(i => shape[i] == 1 && t.shape[i] != 1).Select(i => (long)i).ToArray();
+        var stretched = Enumerable.Range(0, shape.Count).Where(i => shape[i] == 1 && t.shape[i] != 1).Select(i => (long)i).ToArray();
         if (stretched.Length > 0) t = t.sum(stretched, keepdim: true);
-        return Wrap(t.mul(scale).reshape(Dims(shape)));
+        return t.reshape(Dims(shape));
     }
 
     public IDeviceBuffer Mul(IDeviceBuffer a, IDeviceBuffer b)
     {
         using var scope = torch.NewDisposeScope();
         return Wrap(T(a).mul(T(b)));
+    }
+
+    public IDeviceBuffer Div(IDeviceBuffer a, IDeviceBuffer b)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(T(a).div(T(b)));
+    }
+
+    public (IDeviceBuffer? Da, IDeviceBuffer? Db) MulDivBackward(IDeviceBuffer g, IDeviceBuffer a, IDeviceBuffer b, bool divide,
+        bool needA, bool needB)
+    {
+        using var scope = torch.NewDisposeScope();
+        TT gt = T(g), at = T(a), bt = T(b);
+        var da = !needA ? null : divide ? gt.div(bt) : gt.mul(bt);                       // g/b or g·b
+        var db = !needB ? null : divide ? gt.mul(at).div(bt.mul(bt)).neg() : gt.mul(at);   // -g·a/b² or g·a
+        return (WrapIf(da is null ? null : SumTo(da, a.Shape)), WrapIf(db is null ? null : SumTo(db, b.Shape)));
+    }
+
+    public IDeviceBuffer AddScalar(IDeviceBuffer x, float c)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(T(x).add(c));
+    }
+
+    public IDeviceBuffer Exp(IDeviceBuffer x)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(T(x).exp());
+    }
+
+    public IDeviceBuffer Log(IDeviceBuffer x)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(T(x).log());
     }
 
     public IDeviceBuffer DropoutMask(int[] shape, float p, ulong seed)
@@ -173,6 +212,39 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         return Wrap(yt.mul(gt.sub(gt.mul(yt).sum([(long)dim], keepdim: true))));
     }
 
+    public IDeviceBuffer LogSoftmax(IDeviceBuffer x, int dim)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(log_softmax(T(x), dim));
+    }
+
+    public IDeviceBuffer LogSoftmaxBackward(IDeviceBuffer g, IDeviceBuffer y, int dim)
+    {
+        using var scope = torch.NewDisposeScope();
+        var gt = T(g);
+        return Wrap(gt.sub(T(y).exp().mul(gt.sum([(long)dim], keepdim: true))));
+    }
+
+    // ---- reductions ----
+    public IDeviceBuffer SumAll(IDeviceBuffer x, double factor)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(T(x).sum(type: torch.ScalarType.Float64).mul(factor).to_type(torch.ScalarType.Float32));
+    }
+
+    public IDeviceBuffer SumDim(IDeviceBuffer x, int dim, bool keepDim, float scale)
+    {
+        using var scope = torch.NewDisposeScope();
+        var sum = T(x).sum([(long)dim], keepdim: keepDim);
+        return Wrap(scale == 1f ? sum : sum.mul(scale));
+    }
+
+    public IDeviceBuffer BroadcastTo(IDeviceBuffer g, int[] shape, float scale)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(T(g).mul(scale).expand(Dims(shape)).contiguous());
+    }
+
     // ---- shapes and indexing ----
     public IDeviceBuffer Permute(IDeviceBuffer x, int[] dims)
     {
@@ -193,23 +265,71 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         return Wrap(dx.index_add_(dim, Long(index), T(g), 1f));
     }
 
+    public IDeviceBuffer Gather(IDeviceBuffer x, int dim, int[] index, int[] indexShape)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(T(x).gather(dim, Long(index).reshape(Dims(indexShape))));
+    }
+
+    public IDeviceBuffer GatherBackward(IDeviceBuffer g, int[] xShape, int dim, int[] index, int[] indexShape)
+    {
+        using var scope = torch.NewDisposeScope();
+        var dx = torch.zeros(Dims(xShape), dtype: torch.ScalarType.Float32, device: torchDevice);
+        return Wrap(dx.scatter_add_(dim, Long(index).reshape(Dims(indexShape)), T(g)));
+    }
+
+    public IDeviceBuffer Concat(IReadOnlyList<IDeviceBuffer> parts, int dim)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(torch.cat(parts.Select(T).ToArray(), dim));
+    }
+
+    public IDeviceBuffer Narrow(IDeviceBuffer x, int dim, int start, int length)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Wrap(T(x).narrow(dim, start, length).contiguous());
+    }
+
+    public IDeviceBuffer NarrowBackward(IDeviceBuffer g, int[] shape, int dim, int start)
+    {
+        using var scope = torch.NewDisposeScope();
+        var gt = T(g);
+        var dx = torch.zeros(Dims(shape), dtype: torch.ScalarType.Float32, device: torchDevice);
+        dx.narrow(dim, start, gt.shape[dim]).copy_(gt);
+        return Wrap(dx);
+    }
+
     // ---- products ----
+    /// <summary>
+    /// a (...,M,K) @ b (K,N) or b (...,K,N) with a's batch dimensions, through mm and bmm: TorchSharp's native matmul
+    /// (0.107) lets a libtorch error such as a refused allocation escape as a C++ exception, which ends the process; mm
+    /// and bmm hand it to .NET as an exception.
+    /// </summary>
+    static TT Product(TT a, TT b)
+    {
+        long k = a.shape[^1], n = b.shape[^1];
+        if (a.dim() == 2 && b.dim() == 2) return a.mm(b);
+        long[] result = [.. a.shape[..^1], n];
+        if (b.dim() == 2) return a.reshape(-1, k).mm(b).reshape(result);
+        return a.reshape(-1, a.shape[^2], k).bmm(b.reshape(-1, k, n)).reshape(result);
+    }
+
     public IDeviceBuffer MatMul(IDeviceBuffer a, IDeviceBuffer b)
     {
         using var scope = torch.NewDisposeScope();
-        return Wrap(T(a).matmul(T(b)));
+        return Wrap(Product(T(a), T(b)));
     }
 
     public (IDeviceBuffer? Da, IDeviceBuffer? Db) MatMulBackward(IDeviceBuffer g, IDeviceBuffer a, IDeviceBuffer b, bool needA, bool needB)
     {
         using var scope = torch.NewDisposeScope();
         TT gt = T(g), at = T(a), bt = T(b);
-        var da = needA ? gt.matmul(bt.transpose(-2, -1)) : null;            // (...,M,K) = dY Bᵀ
+        var da = needA ? Product(gt, bt.transpose(-2, -1)) : null;            // (...,M,K) = dY Bᵀ
         TT? db = null;
         if (needB)
             db = bt.dim() == 2
-                ? at.reshape(-1, at.shape[^1]).t().matmul(gt.reshape(-1, gt.shape[^1]))   // (K,N) = Aᵀ dY, the batch folded into rows
-                : at.transpose(-2, -1).matmul(gt);                                         // (...,K,N) per batch
+                ? Product(at.reshape(-1, at.shape[^1]).t(), gt.reshape(-1, gt.shape[^1]))   // (K,N) = Aᵀ dY, the batch folded into rows
+                : Product(at.transpose(-2, -1), gt);                                       // (...,K,N) per batch
         return (WrapIf(da), WrapIf(db));
     }
 
@@ -243,19 +363,27 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         using var scope = torch.NewDisposeScope();
         TT gt = T(g), w = T(weight);
         var g2 = gt.reshape(-1, w.shape[0]);                              // (R,Out)
-        var dx = needX ? gt.matmul(w) : null;                             // (...,In) = dY W
-        var dw = needW ? g2.t().matmul(T(x).reshape(-1, w.shape[1])) : null;   // (Out,In) = dYᵀ X
+        var dx = needX ? Product(gt, w) : null;                         // (...,In) = dY W
+        var dw = needW ? Product(g2.t(), T(x).reshape(-1, w.shape[1])) : null;   // (Out,In) = dYᵀ X
         var db = needB ? g2.sum([0L]) : null;                                // (Out)
         return (WrapIf(dx), WrapIf(dw), WrapIf(db));
     }
 
-    public (IDeviceBuffer Y, IDeviceBuffer Mean, IDeviceBuffer Rstd) LayerNorm(IDeviceBuffer x, IDeviceBuffer? weight, IDeviceBuffer? bias, float eps)
+    public (IDeviceBuffer Y, IDeviceBuffer Mean, IDeviceBuffer Rstd) LayerNorm(IDeviceBuffer x, IDeviceBuffer? weight, IDeviceBuffer? bias, float eps,
+        FloatFormat statsFormat)
     {
         using var scope = torch.NewDisposeScope();
         var xt = T(x);
         var mean = xt.mean([-1L], keepdim: true);                         // (...,1)
         var xc = xt.sub(mean);
         var rstd = xc.mul(xc).mean([-1L], keepdim: true).add(eps).rsqrt();   // 1/sqrt(biased var + eps)
+        if (statsFormat != FloatFormat.Fp32)
+        {
+            // The managed kernel rounds the row statistics, then normalises with them: x - mean again with the rounded mean.
+            Round(mean, statsFormat);
+            Round(rstd, statsFormat);
+            xc = xt.sub(mean);
+        }
         var y = xc.mul(rstd);
         if (weight != null) y = y.mul(T(weight));
         if (bias != null) y = y.add(T(bias));
@@ -321,12 +449,12 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     static TT Merge(TT x) => x.transpose(1, 2).reshape(x.shape[0], x.shape[2], x.shape[1] * x.shape[3]);
 
     // softmax(scale·Q Kᵀ + mask [causal]) (P ∘ dropout) V on heads (B,H,T,D) of operands already rounded to f.MatMulInput;
-    // -> Y (B,Tq,Cv), P, P ∘ dropout as the P·V operand. Rounded where the managed op rounds: the scores to MatMulOutput
+    // -> Y (B,H,Tq,Dv), P, P ∘ dropout as the P·V operand. Rounded where the managed op rounds: the scores to MatMulOutput
     // then Softmax (before the mask), P to Softmax, the P·V operand to MatMulInput, Y to MatMulOutput.
     (TT Y, TT P, TT Used) Attend(TT q, TT k, TT v, TT? attnMask, bool isCausal, TT? dropoutMask, float scale, AttentionFormats f)
     {
         long tq = q.shape[2], tk = k.shape[2];
-        var s = q.matmul(k.transpose(-2, -1)).mul(scale);                 // (B,H,Tq,Tk)
+        var s = Product(q, k.transpose(-2, -1)).mul(scale);               // (B,H,Tq,Tk)
         Round(s, f.MatMulOutput);
         Round(s, f.Softmax);
         if (attnMask is not null) s = s.add(attnMask);
@@ -337,27 +465,28 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         Round(p, f.Softmax);
         var used = dropoutMask is not null ? RoundedResult(p.mul(dropoutMask), f.Softmax) : p;
         if (f.MatMulInput != f.Softmax) used = Rounded(used, f.MatMulInput);
-        return (RoundedResult(Merge(used.matmul(v)), f.MatMulOutput), p, used);
+        return (RoundedResult(Product(used, v), f.MatMulOutput), p, used);
     }
 
     // dQ, dK, dV on heads (B,H,T,D) from dO (B,H,Tq,Dv), operands rounded as in the forward; dP rounded to MatMulOutput,
     // dS to Softmax then MatMulInput, as the managed op.
     static (TT Dq, TT Dk, TT Dv) AttendBackward(TT gh, TT q, TT k, TT v, TT p, TT used, TT? dropoutMask, float scale, AttentionFormats f)
     {
-        var dv = used.transpose(-2, -1).matmul(gh);                       // Pᵀ dO
-        var dp = gh.matmul(v.transpose(-2, -1));                          // dO Vᵀ
+        var dv = Product(used.transpose(-2, -1), gh);                     // Pᵀ dO
+        var dp = Product(gh, v.transpose(-2, -1));                        // dO Vᵀ
         Round(dp, f.MatMulOutput);
         if (dropoutMask is not null) dp = dp.mul(dropoutMask);
         var ds = p.mul(dp.sub(dp.mul(p).sum([-1L], keepdim: true)));      // P ∘ (dP - Σ_j dP·P)
         Round(ds, f.Softmax);
         Round(ds, f.MatMulInput);
-        return (ds.matmul(k).mul(scale), ds.transpose(-2, -1).matmul(q).mul(scale), dv);
+        return (Product(ds, k).mul(scale), Product(ds.transpose(-2, -1), q).mul(scale), dv);
     }
 
-    (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) WrapAttention((TT Y, TT P, TT Used) r)
+    // Y with the heads merged back into channels (B,Tq,H·Dv), or kept (B,H,Tq,Dv) as SDPA returns it.
+    (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) WrapAttention((TT Y, TT P, TT Used) r, bool mergeHeads = true)
     {
         var pb = Wrap(r.P);
-        return (Wrap(r.Y), pb, ReferenceEquals(r.Used, r.P) ? pb : Wrap(r.Used));
+        return (Wrap(mergeHeads ? Merge(r.Y) : r.Y), pb, ReferenceEquals(r.Used, r.P) ? pb : Wrap(r.Used));
     }
 
     public (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) SelfAttention(IDeviceBuffer qkv, int numHeads, IDeviceBuffer? attnMask,
@@ -378,6 +507,27 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         var (dq, dk, dv) = AttendBackward(Heads(T(g), numHeads), Heads(parts[0], numHeads), Heads(parts[1], numHeads),
             Heads(parts[2], numHeads), T(p), T(used), T0(dropoutMask), scale, formats);
         return Wrap(RoundedResult(torch.cat([Merge(dq), Merge(dk), Merge(dv)], 2), formats.MatMulInput));
+    }
+
+    public (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) ScaledDotProductAttention(IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v,
+        IDeviceBuffer? attnMask, bool isCausal, IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats)
+    {
+        using var scope = torch.NewDisposeScope();
+        var mm = formats.MatMulInput;
+        return WrapAttention(Attend(Rounded(T(q), mm), Rounded(T(k), mm), Rounded(T(v), mm), T0(attnMask), isCausal, T0(dropoutMask),
+            scale, formats), mergeHeads: false);
+    }
+
+    public (IDeviceBuffer? Dq, IDeviceBuffer? Dk, IDeviceBuffer? Dv) ScaledDotProductAttentionBackward(IDeviceBuffer g, IDeviceBuffer q,
+        IDeviceBuffer k, IDeviceBuffer v, IDeviceBuffer p, IDeviceBuffer used, IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats,
+        bool needQ, bool needK, bool needV)
+    {
+        using var scope = torch.NewDisposeScope();
+        var mm = formats.MatMulInput;
+        Round(T(g), mm);
+        var (dq, dk, dv) = AttendBackward(T(g), Rounded(T(q), mm), Rounded(T(k), mm), Rounded(T(v), mm), T(p), T(used), T0(dropoutMask),
+            scale, formats);
+        return (needQ ? Wrap(RoundedResult(dq, mm)) : null, needK ? Wrap(RoundedResult(dk, mm)) : null, needV ? Wrap(RoundedResult(dv, mm)) : null);
     }
 
     public (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) Attention(IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v, int numHeads,
@@ -453,8 +603,8 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         TT w = T(weight), xt = T(x);
         var a = CrossEntropyGradient(T(gLoss), T(logits), targets, ignoreIndex, labelSmoothing, scale);
         var x2 = xt.reshape(-1, w.shape[1]);
-        var dx = needX ? a.matmul(w).reshape(xt.shape) : null;
-        var dw = needW ? a.t().matmul(x2) : null;
+        var dx = needX ? Product(a, w).reshape(xt.shape) : null;
+        var dw = needW ? Product(a.t(), x2) : null;
         var db = needB ? a.sum([0L]) : null;
         return (WrapIf(dx), WrapIf(dw), WrapIf(db));
     }
@@ -480,5 +630,22 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         Round(vt, stateFormat);
         var denom = vt.sqrt().mul_(invBc2Sqrt).add_(eps);
         T(p).mul_(decay).addcdiv_(mt, denom, -stepSize);
+    }
+
+    public void SgdUpdate(IDeviceBuffer p, IDeviceBuffer g, IDeviceBuffer? momentumBuffer, bool firstStep, float lr, float weightDecay,
+        float momentum, float dampening, bool nesterov, FloatFormat stateFormat)
+    {
+        using var scope = torch.NewDisposeScope();
+        TT pt = T(p), d = T(g);
+        if (weightDecay != 0f) d = d.add(pt, weightDecay);               // a new tensor: the gradient stays as it was
+        if (momentumBuffer != null)
+        {
+            var b = T(momentumBuffer);
+            if (firstStep) b.copy_(d);
+            else b.mul_(momentum).add_(d, 1 - dampening);
+            Round(b, stateFormat);
+            d = nesterov ? d.add(b, momentum) : b;
+        }
+        pt.add_(d, -lr);
     }
 }

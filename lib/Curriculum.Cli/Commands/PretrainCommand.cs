@@ -144,6 +144,11 @@ static class PretrainCommand
                 Console.Error.WriteLine($"failed: {e.Message}");
                 return 1;
             }
+            catch (DeviceOutOfMemoryException e)
+            {
+                Console.Error.WriteLine("error: " + OutOfMemoryReport(e, configPath, cfg.BatchSize, cfg.SeqLen, store));
+                return 2;
+            }
             if (interrupt.Requested && trainer.Step < cfg.Steps) return Interrupted(trainer, store, $"--config {configPath}{(fromPath != null ? $" --from {fromPath}" : "")}{(device != Device.Cpu ? $" --device {device.Name}" : "")}");
         }
         if (store.List().LastOrDefault().Step != trainer.Step) trainer.SaveCheckpoint();
@@ -158,6 +163,20 @@ static class PretrainCommand
         Console.WriteLine($"pretrain: {trainer.Step} steps, {trainer.Tokens:N0} tokens in {ProgressReport.Duration(clock.Elapsed.TotalSeconds)}; last training loss {lastLoss:F4}{evalText}; "
             + $"model saved to {cfg.Out} ({ModelDirectory.WeightsFile}, {ModelDirectory.TokenizerFile}), checkpoints in {cfg.CheckpointDir}, metrics in {options.MetricsPath}; {PeakMemory.Describe()}");
         return 0;
+    }
+
+    /// <summary>
+    /// The device's message, this run's batch size and sequence length with their config fields, and the last checkpoint:
+    /// checkpoints are written atomically (a temporary file renamed), so the one listed is whole.
+    /// </summary>
+    internal static string OutOfMemoryReport(DeviceOutOfMemoryException e, string configPath, int batchSize, int seqLen, CheckpointStore store)
+    {
+        var latest = store.List().LastOrDefault();
+        string checkpoint = latest.Path != null
+            ? $"The last checkpoint, {latest.Path} (step {latest.Step}), is intact; --resume continues from it."
+            : $"No checkpoint was written yet (none in {store.Directory}).";
+        return $"{e.Message} This run: batch size {batchSize} ($.training.batch_size), sequence length {seqLen} ($.training.seq_len) "
+            + $"in {configPath}; a larger $.training.accumulation keeps the tokens per step. {checkpoint}";
     }
 
     // Stopped by Ctrl-C or SIGTERM between two steps: the run so far is saved as a checkpoint (atomically), the model

@@ -8,6 +8,7 @@ namespace Curriculum.Optim;
 /// Stochastic gradient descent with momentum (<c>torch.optim.SGD</c>):
 ///   g ← g + wd·p;  b ← μ b + (1 - dampening) g (b = g at the first step);  p ← p - lr·(nesterov ? g + μ b : b).
 /// With a 16-bit <see cref="Optimizer.StateFormat"/>, b is rounded to it before the update reads it.
+/// A parameter on a device keeps its momentum buffer on that device and is updated by the device's kernel.
 /// </summary>
 public sealed class SGD : Optimizer
 {
@@ -15,6 +16,7 @@ public sealed class SGD : Optimizer
     public float Dampening { get; }
     public bool Nesterov { get; }
     readonly Dictionary<int, float[]> _buffers = [];
+    readonly Dictionary<int, IDeviceBuffer> _deviceBuffers = [];
 
     public SGD(IEnumerable<Tensor> parameters, float lr, float momentum = 0f, float dampening = 0f, float weightDecay = 0f, bool nesterov = false)
         : this(OneGroup(parameters), lr, momentum, dampening, weightDecay, nesterov) { }
@@ -32,8 +34,13 @@ public sealed class SGD : Optimizer
         foreach (var (i, p, g) in All())
         {
             if (p.Grad == null) continue;
-            DeviceOps.RequireHost("SGD.Step", p);
             float lr = g.Lr!.Value, wd = g.WeightDecay!.Value;
+            if (p.Buffer is { } buffer)
+            {
+                StepOnDevice(i, p, buffer, lr, wd);
+                continue;
+            }
+            if (_deviceBuffers.Remove(i, out var moved)) _buffers[i] = moved.ToArray();   // the parameter came back from a device
             var d = (float[])p.Grad.Data.Clone();
             if (wd != 0f) Elementwise.AddScaledInPlace(d, p.Data, wd);
             if (Momentum != 0f)
@@ -48,12 +55,28 @@ public sealed class SGD : Optimizer
         }
     }
 
+    // The momentum buffer stays on the parameter's device; one loaded from a state dict moves there on its first step.
+    void StepOnDevice(int i, Tensor p, IDeviceBuffer buffer, float lr, float wd)
+    {
+        var kernels = buffer.Device.Kernels!;
+        var grad = p.Grad!.Buffer ?? throw new InvalidOperationException($"SGD: parameter {i} is on device '{buffer.Device.Name}' but its gradient is on cpu.");
+        IDeviceBuffer? momentum = null;
+        bool first = false;
+        if (Momentum != 0f && !_deviceBuffers.TryGetValue(i, out momentum))
+        {
+            first = !_buffers.Remove(i, out var host);
+            _deviceBuffers[i] = momentum = first ? kernels.Full(0f, p.ShapeArray) : kernels.FromHost(host, p.ShapeArray);
+        }
+        kernels.SgdUpdate(buffer, grad, momentum, first, lr, wd, Momentum, Dampening, Nesterov, StateFormat);
+    }
+
     /// <summary>"state.{i}.momentum_buffer" per parameter that has one.</summary>
     public override Dictionary<string, Tensor> StateDict()
     {
         var d = new Dictionary<string, Tensor>();
         foreach (var (i, p, _) in All())
-            if (_buffers.TryGetValue(i, out var b)) d[$"state.{i}.momentum_buffer"] = new Tensor((float[])b.Clone(), p.ShapeArray);
+            if (_deviceBuffers.TryGetValue(i, out var db)) d[$"state.{i}.momentum_buffer"] = new Tensor(db.ToArray(), p.ShapeArray);   // copied to the host
+            else if (_buffers.TryGetValue(i, out var b)) d[$"state.{i}.momentum_buffer"] = new Tensor((float[])b.Clone(), p.ShapeArray);
         return d;
     }
 
@@ -64,6 +87,8 @@ public sealed class SGD : Optimizer
             if (state.ContainsKey($"state.{i}.momentum_buffer")) expected[$"state.{i}.momentum_buffer"] = p.ShapeArray;
         Validate(state, expected, source, "SGD");
         _buffers.Clear();
+        foreach (var b in _deviceBuffers.Values) b.Dispose();
+        _deviceBuffers.Clear();
         foreach (var (i, _, _) in All())
             if (state.TryGetValue($"state.{i}.momentum_buffer", out var t)) _buffers[i] = (float[])t.Data.Clone();
     }

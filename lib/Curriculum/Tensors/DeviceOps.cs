@@ -3,8 +3,8 @@ using Curriculum.Precision;
 namespace Curriculum.Tensors;
 
 /// <summary>
-/// What the ops' device paths share: finding the one device all inputs are on, and the errors for what a device does
-/// not do. An op a device does not implement throws rather than copying to the host behind the user's back.
+/// What the ops' device paths share: finding the one device all inputs are on, and rounding device buffers to a
+/// precision policy's formats.
 /// </summary>
 internal static class DeviceOps
 {
@@ -19,18 +19,6 @@ internal static class DeviceOps
                 + "move them to one device first (tensor.To(device), module.To(device)).");
         }
         return device.Kernels ?? throw new InvalidOperationException($"{op}: called on the device path with cpu tensors.");
-    }
-
-    /// <summary>The exception for an op that <paramref name="device"/> does not implement.</summary>
-    internal static NotSupportedException NotImplemented(string op, Device device) =>
-        new($"{op} is not implemented on device '{device.Name}' (see the README's list of device ops); "
-            + "run it on cpu: tensor.To(Device.Cpu), module.To(Device.Cpu).");
-
-    /// <summary>Throws <see cref="NotImplemented"/> when any input is on a device other than cpu.</summary>
-    internal static void RequireHost(string op, Tensor a, Tensor? b = null)
-    {
-        if (a.OnDevice) throw NotImplemented(op, a.Device);
-        if (b != null && b.OnDevice) throw NotImplemented(op, b.Device);
     }
 
     /// <summary>
@@ -50,18 +38,5 @@ internal static class DeviceOps
     {
         if (buffer != null && format != FloatFormat.Fp32) kernels.RoundInPlace(buffer, format);
         return buffer;
-    }
-
-    /// <summary>
-    /// An op whose device kernel computes in float32 only (layer norm rounds its row statistics inside the managed kernel):
-    /// a policy that rounds any of <paramref name="classes"/> is refused.
-    /// </summary>
-    internal static void RequireFp32(string op, Device device, params OpClass[] classes)
-    {
-        var policy = Autocast.Policy;
-        foreach (var c in classes)
-            if (policy.FormatFor(c) != FloatFormat.Fp32)
-                throw new NotSupportedException($"{op} on device '{device.Name}' computes in float32; the precision policy "
-                    + $"'{policy.Name}' rounds {c} to {FloatFormatInfo.Of(policy.FormatFor(c)).Name}, which is emulated on cpu only.");
     }
 }

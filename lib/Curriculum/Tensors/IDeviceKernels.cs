@@ -30,8 +30,19 @@ public interface IDeviceKernels
     IDeviceBuffer Add(IDeviceBuffer a, IDeviceBuffer b, float alpha);
     /// <summary>scale · g summed over the dimensions that broadcasting added or stretched, down to <paramref name="shape"/>.</summary>
     IDeviceBuffer SumToShape(IDeviceBuffer g, int[] shape, float scale);
-    /// <summary>a ∘ b, same shapes (dropout applies its mask, forward and backward).</summary>
+    /// <summary>a ∘ b with broadcasting (<see cref="F.Mul"/>; dropout applies its mask with it, forward and backward).</summary>
     IDeviceBuffer Mul(IDeviceBuffer a, IDeviceBuffer b);
+    /// <summary>a / b with broadcasting (<see cref="F.Div"/>).</summary>
+    IDeviceBuffer Div(IDeviceBuffer a, IDeviceBuffer b);
+    /// <summary>
+    /// The gradients of a ∘ b (or a / b when <paramref name="divide"/>) for dY = g, each summed down to its input's shape:
+    /// da = g·b, db = g·a (divide: da = g/b, db = -g·a/b²), each only when asked for.
+    /// </summary>
+    (IDeviceBuffer? Da, IDeviceBuffer? Db) MulDivBackward(IDeviceBuffer g, IDeviceBuffer a, IDeviceBuffer b, bool divide, bool needA, bool needB);
+    /// <summary>x + c for a scalar c.</summary>
+    IDeviceBuffer AddScalar(IDeviceBuffer x, float c);
+    IDeviceBuffer Exp(IDeviceBuffer x);
+    IDeviceBuffer Log(IDeviceBuffer x);
     /// <summary>Inverted-dropout factors of <paramref name="shape"/>: 0 with probability p, else 1/(1-p), from the device's RNG seeded with <paramref name="seed"/>.</summary>
     IDeviceBuffer DropoutMask(int[] shape, float p, ulong seed);
 
@@ -47,6 +58,18 @@ public interface IDeviceKernels
     IDeviceBuffer Softmax(IDeviceBuffer x, int dim);
     /// <summary>y ∘ (g - Σ_dim g·y) with y the forward's output.</summary>
     IDeviceBuffer SoftmaxBackward(IDeviceBuffer g, IDeviceBuffer y, int dim);
+    /// <summary>x - max - log Σ exp(x - max) along <paramref name="dim"/> (non-negative).</summary>
+    IDeviceBuffer LogSoftmax(IDeviceBuffer x, int dim);
+    /// <summary>g - exp(y) · Σ_dim g with y the forward's output.</summary>
+    IDeviceBuffer LogSoftmaxBackward(IDeviceBuffer g, IDeviceBuffer y, int dim);
+
+    // ---- reductions ----
+    /// <summary>factor · Σ of all elements, accumulated in float64, as a float32 of shape ().</summary>
+    IDeviceBuffer SumAll(IDeviceBuffer x, double factor);
+    /// <summary>scale · Σ along <paramref name="dim"/> (non-negative), that dimension kept as 1 or removed.</summary>
+    IDeviceBuffer SumDim(IDeviceBuffer x, int dim, bool keepDim, float scale);
+    /// <summary>scale · g stretched to <paramref name="shape"/> by broadcasting (the backward of a sum).</summary>
+    IDeviceBuffer BroadcastTo(IDeviceBuffer g, int[] shape, float scale);
 
     // ---- shapes and indexing ----
     /// <summary>Result dimension i is input dimension dims[i] (non-negative), copied contiguous; the backward permutes back.</summary>
@@ -55,6 +78,16 @@ public interface IDeviceKernels
     IDeviceBuffer IndexSelect(IDeviceBuffer x, int dim, int[] index);
     /// <summary>dX of <paramref name="xShape"/>: zeros with dX.index_add_(dim, index, g).</summary>
     IDeviceBuffer IndexSelectBackward(IDeviceBuffer g, int[] xShape, int dim, int[] index);
+    /// <summary><c>torch.gather</c>: index (of <paramref name="indexShape"/>, x's rank) picks along dim; the result has index's shape.</summary>
+    IDeviceBuffer Gather(IDeviceBuffer x, int dim, int[] index, int[] indexShape);
+    /// <summary>dX of <paramref name="xShape"/>: zeros with dX.scatter_add_(dim, index, g).</summary>
+    IDeviceBuffer GatherBackward(IDeviceBuffer g, int[] xShape, int dim, int[] index, int[] indexShape);
+    /// <summary>The parts joined along <paramref name="dim"/> (non-negative); their shapes agree elsewhere.</summary>
+    IDeviceBuffer Concat(IReadOnlyList<IDeviceBuffer> parts, int dim);
+    /// <summary>Entries [start, start + length) of <paramref name="dim"/>, copied contiguous (a piece of a split, a part's gradient of a concat).</summary>
+    IDeviceBuffer Narrow(IDeviceBuffer x, int dim, int start, int length);
+    /// <summary>Zeros of <paramref name="shape"/> with g written at entries [start, start + g's length) of <paramref name="dim"/> (a split piece's gradient).</summary>
+    IDeviceBuffer NarrowBackward(IDeviceBuffer g, int[] shape, int dim, int start);
 
     // ---- products ----
     /// <summary>a (...,M,K) @ b (K,N) or b (...,K,N) with a's batch dimensions -> (...,M,N).</summary>
@@ -72,8 +105,12 @@ public interface IDeviceKernels
     /// <summary>dX = g W, dW = gᵀ X, db = Σrows g, each only when asked for.</summary>
     (IDeviceBuffer? Dx, IDeviceBuffer? Dw, IDeviceBuffer? Db) LinearBackward(IDeviceBuffer g, IDeviceBuffer x, IDeviceBuffer weight,
         bool needX, bool needW, bool needB);
-    /// <summary>y = (x - mean)·rstd·w + b over the last dimension; mean and rstd (rows) are kept for the backward.</summary>
-    (IDeviceBuffer Y, IDeviceBuffer Mean, IDeviceBuffer Rstd) LayerNorm(IDeviceBuffer x, IDeviceBuffer? weight, IDeviceBuffer? bias, float eps);
+    /// <summary>
+    /// y = (x - mean)·rstd·w + b over the last dimension; mean and rstd (rows) are rounded to <paramref name="statsFormat"/>
+    /// before y reads them, as the managed kernel rounds them, and kept for the backward.
+    /// </summary>
+    (IDeviceBuffer Y, IDeviceBuffer Mean, IDeviceBuffer Rstd) LayerNorm(IDeviceBuffer x, IDeviceBuffer? weight, IDeviceBuffer? bias, float eps,
+        FloatFormat statsFormat);
     (IDeviceBuffer? Dx, IDeviceBuffer? Dw, IDeviceBuffer? Db) LayerNormBackward(IDeviceBuffer g, IDeviceBuffer x, IDeviceBuffer? weight,
         IDeviceBuffer mean, IDeviceBuffer rstd, bool needX, bool needW, bool needB);
     IDeviceBuffer Gelu(IDeviceBuffer x, GeluApproximation approximate);
@@ -102,6 +139,17 @@ public interface IDeviceKernels
         int numHeads, IDeviceBuffer p, IDeviceBuffer used, IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats,
         bool needQ, bool needK, bool needV);
 
+    /// <summary>
+    /// <see cref="F.ScaledDotProductAttention"/>: q (B,H,Tq,D), k (B,H,Tk,D), v (B,H,Tk,Dv) -> Y (B,H,Tq,Dv); P and Used kept
+    /// for the backward, rounded where the managed op rounds, as in <see cref="SelfAttention"/>.
+    /// </summary>
+    (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) ScaledDotProductAttention(IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v,
+        IDeviceBuffer? attnMask, bool isCausal, IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats);
+    /// <summary>dq, dk, dv (the inputs' shapes) from dY (B,H,Tq,Dv), each only when asked for.</summary>
+    (IDeviceBuffer? Dq, IDeviceBuffer? Dk, IDeviceBuffer? Dv) ScaledDotProductAttentionBackward(IDeviceBuffer g, IDeviceBuffer q, IDeviceBuffer k,
+        IDeviceBuffer v, IDeviceBuffer p, IDeviceBuffer used, IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats,
+        bool needQ, bool needK, bool needV);
+
     /// <summary>Loss (shape ()) of <see cref="F.CrossEntropy"/> on logits (N,C) with its options.</summary>
     IDeviceBuffer CrossEntropy(IDeviceBuffer logits, int[] targets, int ignoreIndex, float labelSmoothing, Reduction reduction);
     /// <summary>dlogits (N,C) = gLoss·scale·(softmax - (1-ε)·onehot - ε/C), ignored rows 0.</summary>
@@ -128,4 +176,11 @@ public interface IDeviceKernels
     /// </summary>
     void AdamWUpdate(IDeviceBuffer p, IDeviceBuffer g, IDeviceBuffer m, IDeviceBuffer v, float decay, float beta1, float beta2,
         float stepSize, float invBc2Sqrt, float eps, FloatFormat stateFormat);
+    /// <summary>
+    /// SGD on one parameter, in place, the arithmetic of <c>Optim.SGD</c>: d = g + wd·p; with momentum, b ← d at the first
+    /// step, else μ b + (1 - dampening) d, rounded to <paramref name="stateFormat"/>, and d = b (Nesterov: d + μ b); p ← p - lr·d.
+    /// <paramref name="momentumBuffer"/> is null without momentum.
+    /// </summary>
+    void SgdUpdate(IDeviceBuffer p, IDeviceBuffer g, IDeviceBuffer? momentumBuffer, bool firstStep, float lr, float weightDecay,
+        float momentum, float dampening, bool nesterov, FloatFormat stateFormat);
 }

@@ -70,11 +70,21 @@ public static partial class F
         return Autograd.Record(y, name, [a, b], g => MulDivBackward(g, a, b, shape, op == BinaryOp.Mul));
     }
 
-    // Add and Sub on a device; their backward sums dY over the broadcast dimensions of each input.
+    // The four on a device; each backward sums dY's share over the broadcast dimensions of each input.
     static Tensor BinaryOnDevice(Tensor a, Tensor b, BinaryOp op, string name)
     {
         var k = DeviceOps.KernelsOf(name, a, b);
-        if (op is not (BinaryOp.Add or BinaryOp.Sub)) throw DeviceOps.NotImplemented(name, a.Device);
+        if (op is BinaryOp.Mul or BinaryOp.Div)
+        {
+            bool divide = op == BinaryOp.Div;
+            var product = new Tensor(divide ? k.Div(a.Buffer!, b.Buffer!) : k.Mul(a.Buffer!, b.Buffer!));
+            return Autograd.RecordOnDevice(product, name, [a, b], g =>
+            {
+                var (da, db) = k.MulDivBackward(g, a.Buffer!, b.Buffer!, divide, a.RequiresGrad, b.RequiresGrad);
+                Autograd.AccumulateOnDevice(a, da);
+                Autograd.AccumulateOnDevice(b, db);
+            });
+        }
         float sign = op == BinaryOp.Sub ? -1f : 1f;
         var y = new Tensor(k.Add(a.Buffer!, b.Buffer!, sign));
         return Autograd.RecordOnDevice(y, name, [a, b], g =>
@@ -136,7 +146,12 @@ public static partial class F
     /// <summary>x + c for a scalar c.</summary>
     public static Tensor AddScalar(Tensor x, float c)
     {
-        DeviceOps.RequireHost("AddScalar", x);
+        if (x.OnDevice)
+        {
+            var k = DeviceOps.KernelsOf("AddScalar", x);
+            return Autograd.RecordOnDevice(new Tensor(k.AddScalar(x.Buffer!, c)), "AddScalar", [x],
+                g => Autograd.AccumulateOnDevice(x, g.Clone()));   // the tape frees g after this node
+        }
         var y = Tensor.Empty(x.ShapeArray);
         float[] xd = x.Data, yd = y.Data;
         for (int i = 0; i < yd.Length; i++) yd[i] = xd[i] + c;
@@ -152,7 +167,12 @@ public static partial class F
     /// <summary>e^x</summary>
     public static Tensor Exp(Tensor x)
     {
-        DeviceOps.RequireHost("Exp", x);
+        if (x.OnDevice)
+        {
+            var k = DeviceOps.KernelsOf("Exp", x);
+            var e = new Tensor(k.Exp(x.Buffer!));
+            return Autograd.RecordOnDevice(e, "Exp", [x], g => Autograd.AccumulateOnDevice(x, k.Mul(g, e.Buffer!)));   // g·eˣ
+        }
         var y = Tensor.Empty(x.ShapeArray);
         float[] xd = x.Data, yd = y.Data;
         for (int i = 0; i < yd.Length; i++) yd[i] = MathF.Exp(xd[i]);
@@ -166,7 +186,11 @@ public static partial class F
     /// <summary>Natural logarithm.</summary>
     public static Tensor Log(Tensor x)
     {
-        DeviceOps.RequireHost("Log", x);
+        if (x.OnDevice)
+        {
+            var k = DeviceOps.KernelsOf("Log", x);
+            return Autograd.RecordOnDevice(new Tensor(k.Log(x.Buffer!)), "Log", [x], g => Autograd.AccumulateOnDevice(x, k.Div(g, x.Buffer!)));   // g/x
+        }
         var y = Tensor.Empty(x.ShapeArray);
         float[] xd = x.Data, yd = y.Data;
         for (int i = 0; i < yd.Length; i++) yd[i] = MathF.Log(xd[i]);

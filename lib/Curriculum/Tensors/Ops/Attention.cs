@@ -23,13 +23,13 @@ public static partial class F
     public static Tensor ScaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor? attnMask = null, bool isCausal = false,
         float dropoutP = 0f, Generator? generator = null, float? scale = null)
     {
-        DeviceOps.RequireHost("ScaledDotProductAttention", q, k);
-        DeviceOps.RequireHost("ScaledDotProductAttention", v, attnMask);
         int[] sq = q.ShapeArray, sk = k.ShapeArray, sv = v.ShapeArray;
         if (sq.Length != 4 || sk.Length != 4 || sv.Length != 4 || sq[0] != sk[0] || sq[1] != sk[1] || sq[3] != sk[3]
             || sv[0] != sk[0] || sv[1] != sk[1] || sv[2] != sk[2])
             throw new ArgumentException($"ScaledDotProductAttention: q {Shapes.Text(sq)}, k {Shapes.Text(sk)}, v {Shapes.Text(sv)} do not fit (need (B,H,Tq,D), (B,H,Tk,D), (B,H,Tk,Dv)).");
         int b = sq[0], h = sq[1], tq = sq[2], d = sq[3], tk = sk[2], dv = sv[3];
+        if (q.OnDevice || k.OnDevice || v.OnDevice || (attnMask?.OnDevice ?? false))
+            return ScaledDotProductAttentionOnDevice(q, k, v, attnMask, isCausal, dropoutP, generator, [b, h, tq, tk], scale ?? 1f / MathF.Sqrt(d));
         var dims = new AttentionDims(b, h, tq, tk, d, dv);
         return AttentionCore("ScaledDotProductAttention", dims, [q, k, v],
             new(q, 0, h * tq * d, tq * d, d), new(k, 0, h * tk * d, tk * d, d), new(v, 0, h * tk * dv, tk * dv, dv),
@@ -101,6 +101,25 @@ public static partial class F
         return Autograd.RecordOnDevice(new Tensor(y), "MultiHeadAttention", [q, k, v], g =>
         {
             var (dq, dk, dv) = kernels.AttentionBackward(g, q.Buffer!, k.Buffer!, v.Buffer!, numHeads, p, used, dropMask, scale, formats,
+                q.RequiresGrad, k.RequiresGrad, v.RequiresGrad);
+            Autograd.AccumulateOnDevice(q, dq);
+            Autograd.AccumulateOnDevice(k, dk);
+            Autograd.AccumulateOnDevice(v, dv);
+        });
+    }
+
+    static Tensor ScaledDotProductAttentionOnDevice(Tensor q, Tensor k, Tensor v, Tensor? attnMask, bool isCausal,
+        float dropoutP, Generator? generator, int[] scores, float scale)
+    {
+        var kernels = DeviceOps.KernelsOf("ScaledDotProductAttention", q, k, v);
+        if (attnMask != null) DeviceOps.KernelsOf("ScaledDotProductAttention", q, attnMask);
+        var formats = AttentionFormats.Of(Autocast.Policy);
+        CheckDropoutAndMask("ScaledDotProductAttention", dropoutP, attnMask, scores);
+        var dropMask = dropoutP > 0f ? kernels.DropoutMask(scores, dropoutP, (generator ?? Generator.Default).NextUInt64()) : null;
+        var (y, p, used) = kernels.ScaledDotProductAttention(q.Buffer!, k.Buffer!, v.Buffer!, attnMask?.Buffer, isCausal, dropMask, scale, formats);
+        return Autograd.RecordOnDevice(new Tensor(y), "ScaledDotProductAttention", [q, k, v], g =>
+        {
+            var (dq, dk, dv) = kernels.ScaledDotProductAttentionBackward(g, q.Buffer!, k.Buffer!, v.Buffer!, p, used, dropMask, scale, formats,
                 q.RequiresGrad, k.RequiresGrad, v.RequiresGrad);
             Autograd.AccumulateOnDevice(q, dq);
             Autograd.AccumulateOnDevice(k, dk);

@@ -7,7 +7,6 @@ public static partial class F
     public static Tensor Concat(IReadOnlyList<Tensor> tensors, int dim)
     {
         if (tensors.Count == 0) throw new ArgumentException("Concat: no tensors given.");
-        foreach (var t in tensors) DeviceOps.RequireHost("Concat", t);
         var s0 = tensors[0].ShapeArray;
         int d = Shapes.NormDim(dim, s0.Length, "Concat");
         int total = 0;
@@ -21,6 +20,7 @@ public static partial class F
         }
         var shape = (int[])s0.Clone();
         shape[d] = total;
+        foreach (var t in tensors) if (t.OnDevice) return ConcatOnDevice(tensors, d);
         int outer = Shapes.Prod(s0, 0, d), inner = Shapes.Prod(s0, d + 1, s0.Length);
         var y = Tensor.Empty(shape);
         var starts = new int[tensors.Count];
@@ -47,15 +47,33 @@ public static partial class F
         });
     }
 
+    // Each part's gradient is its slice of dY along d.
+    static Tensor ConcatOnDevice(IReadOnlyList<Tensor> tensors, int d)
+    {
+        var inputs = tensors.ToArray();
+        var k = DeviceOps.KernelsOf("Concat", inputs[0]);
+        var buffers = new IDeviceBuffer[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            DeviceOps.KernelsOf("Concat", inputs[0], inputs[i]);   // throws naming the devices when a part is elsewhere
+            buffers[i] = inputs[i].Buffer!;
+        }
+        return Autograd.RecordOnDevice(new Tensor(k.Concat(buffers, d)), "Concat", inputs, g =>
+        {
+            for (int i = 0, at = 0; i < inputs.Length; at += inputs[i].ShapeArray[d], i++)
+                if (inputs[i].RequiresGrad) Autograd.AccumulateOnDevice(inputs[i], k.Narrow(g, d, at, inputs[i].ShapeArray[d]));
+        });
+    }
+
     /// <summary>Cuts <paramref name="dim"/> into pieces of the given sizes, which must add up to its length.</summary>
     public static Tensor[] Split(Tensor x, int[] sizes, int dim)
     {
-        DeviceOps.RequireHost("Split", x);
         var s = x.ShapeArray;
         int d = Shapes.NormDim(dim, s.Length, "Split");
         int sum = 0;
         foreach (int z in sizes) { if (z < 0) throw new ArgumentException($"Split: negative size in ({string.Join(",", sizes)})."); sum += z; }
         if (sum != s[d]) throw new ArgumentException($"Split: sizes ({string.Join(",", sizes)}) do not add up to {s[d]}, dimension {d} of {Shapes.Text(s)}.");
+        if (x.OnDevice) return SplitOnDevice(x, sizes, d);
         int outer = Shapes.Prod(s, 0, d), inner = Shapes.Prod(s, d + 1, s.Length), total = s[d];
         var result = new Tensor[sizes.Length];
         for (int pi = 0, at = 0; pi < sizes.Length; pi++)
@@ -73,6 +91,21 @@ public static partial class F
                     Kernels.Elementwise.AddInPlace(gx.AsSpan(o * total * inner + start * inner, n), g.AsSpan(o * n, n));
             });
             at += sizes[pi];
+        }
+        return result;
+    }
+
+    // Each piece is a copy of its slice; its gradient lands in that slice of dX (zeros elsewhere).
+    static Tensor[] SplitOnDevice(Tensor x, int[] sizes, int d)
+    {
+        var k = DeviceOps.KernelsOf("Split", x);
+        var s = x.ShapeArray;
+        var result = new Tensor[sizes.Length];
+        for (int i = 0, at = 0; i < sizes.Length; at += sizes[i], i++)
+        {
+            int start = at;
+            result[i] = Autograd.RecordOnDevice(new Tensor(k.Narrow(x.Buffer!, d, start, sizes[i])), "Split", [x],
+                g => Autograd.AccumulateOnDevice(x, k.NarrowBackward(g, s, d, start)));
         }
         return result;
     }

@@ -45,7 +45,6 @@ public static partial class F
     /// </summary>
     public static Tensor Gather(Tensor x, int dim, IntTensor index)
     {
-        DeviceOps.RequireHost("Gather", x);
         int[] s = x.ShapeArray, si = index.ShapeArray;
         int d = Shapes.NormDim(dim, s.Length, "Gather");
         if (si.Length != s.Length) throw new ArgumentException($"Gather: index {Shapes.Text(si)} must have the rank of input {Shapes.Text(s)}.");
@@ -63,6 +62,13 @@ public static partial class F
             for (int i = 0; i < s.Length; i++) off += (i == d ? v : coord[i]) * strides[i];
             srcOffset[f] = off;
             for (int i = s.Length - 1; i >= 0; i--) { if (++coord[i] < si[i]) break; coord[i] = 0; }
+        }
+        if (x.OnDevice)
+        {
+            var k = DeviceOps.KernelsOf("Gather", x);
+            var ids = index.Data;
+            return Autograd.RecordOnDevice(new Tensor(k.Gather(x.Buffer!, d, ids, si)), "Gather", [x],
+                g => Autograd.AccumulateOnDevice(x, k.GatherBackward(g, s, d, ids, si)));
         }
         var y = Tensor.Empty(si);
         for (int f = 0; f < srcOffset.Length; f++) y.Data[f] = x.Data[srcOffset[f]];

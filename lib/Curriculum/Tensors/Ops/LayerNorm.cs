@@ -80,21 +80,27 @@ public static partial class F
         });
     }
 
+    // Rounded at the managed kernel's points: the operands, the row statistics (inside the kernel), y, dY and each gradient.
     static Tensor LayerNormOnDevice(Tensor x, Tensor? weight, Tensor? bias, float eps)
     {
         var k = DeviceOps.KernelsOf("LayerNorm", x, weight, bias);
-        DeviceOps.RequireFp32("LayerNorm", x.Device, OpClass.LayerNorm);
-        var (y, mean, rstd) = k.LayerNorm(x.Buffer!, weight?.Buffer, bias?.Buffer, eps);
+        var format = Autocast.Policy.FormatFor(OpClass.LayerNorm);
+        var xr = DeviceOps.Rounded(k, x.Buffer!, format);
+        var wr = weight != null ? DeviceOps.Rounded(k, weight.Buffer!, format) : null;
+        var br = bias != null ? DeviceOps.Rounded(k, bias.Buffer!, format) : null;
+        var (y, mean, rstd) = k.LayerNorm(xr, wr, br, eps, format);
+        DeviceOps.RoundedResult(k, y, format);
         var inputs = new List<Tensor> { x };
         if (weight != null) inputs.Add(weight);
         if (bias != null) inputs.Add(bias);
         return Autograd.RecordOnDevice(new Tensor(y), "LayerNorm", inputs.ToArray(), g =>
         {
-            var (dx, dw, db) = k.LayerNormBackward(g, x.Buffer!, weight?.Buffer, mean, rstd,
+            DeviceOps.RoundedResult(k, g, format);
+            var (dx, dw, db) = k.LayerNormBackward(g, xr, wr, mean, rstd,
                 x.RequiresGrad, weight?.RequiresGrad ?? false, bias?.RequiresGrad ?? false);
-            Autograd.AccumulateOnDevice(x, dx);
-            if (weight != null) Autograd.AccumulateOnDevice(weight, dw);
-            if (bias != null) Autograd.AccumulateOnDevice(bias, db);
+            Autograd.AccumulateOnDevice(x, DeviceOps.RoundedResult(k, dx, format));
+            if (weight != null) Autograd.AccumulateOnDevice(weight, DeviceOps.RoundedResult(k, dw, format));
+            if (bias != null) Autograd.AccumulateOnDevice(bias, DeviceOps.RoundedResult(k, db, format));
         });
     }
 }

@@ -11,7 +11,14 @@ public static partial class F
 
     static Tensor SumAll(Tensor x, double factor, string op)
     {
-        DeviceOps.RequireHost(op, x);
+        if (x.OnDevice)
+        {
+            var k = DeviceOps.KernelsOf(op, x);
+            var shape = x.ShapeArray;
+            float f = (float)factor;
+            return Autograd.RecordOnDevice(new Tensor(k.SumAll(x.Buffer!, factor)), op, [x],
+                g => Autograd.AccumulateOnDevice(x, k.BroadcastTo(g, shape, f)));   // every element gets g·factor
+        }
         var y = new Tensor([(float)(Kernels.Elementwise.Sum(x.Data) * factor)]);
         return Autograd.Record(y, op, [x], g =>
         {
@@ -28,9 +35,9 @@ public static partial class F
     static Tensor SumDim(Tensor x, int dim, bool keepDim, bool mean)
     {
         string op = mean ? "Mean" : "Sum";
-        DeviceOps.RequireHost(op, x);
         var s = x.ShapeArray;
         int d = Shapes.NormDim(dim, s.Length, op);
+        if (x.OnDevice) return SumDimOnDevice(x, d, keepDim, mean ? 1f / s[d] : 1f, op);
         int outer = Shapes.Prod(s, 0, d), n = s[d], inner = Shapes.Prod(s, d + 1, s.Length);
         var shape = new List<int>(s);
         if (keepDim) shape[d] = 1; else shape.RemoveAt(d);
@@ -50,6 +57,20 @@ public static partial class F
             for (int o = 0; o < outer; o++)
                 for (int j = 0; j < n; j++)
                     Kernels.Elementwise.AddScaledInPlace(gx.AsSpan((o * n + j) * inner, inner), g.AsSpan(o * inner, inner), f);
+        });
+    }
+
+    // scale · Σ along d; the backward stretches dY (its d-th dimension 1) back over d.
+    static Tensor SumDimOnDevice(Tensor x, int d, bool keepDim, float scale, string op)
+    {
+        var k = DeviceOps.KernelsOf(op, x);
+        var s = x.ShapeArray;
+        var kept = (int[])s.Clone();
+        kept[d] = 1;
+        return Autograd.RecordOnDevice(new Tensor(k.SumDim(x.Buffer!, d, keepDim, scale)), op, [x], g =>
+        {
+            using var rows = g.Reshape(kept);
+            Autograd.AccumulateOnDevice(x, k.BroadcastTo(rows, s, scale));
         });
     }
 }

@@ -85,17 +85,19 @@ public static partial class F
         });
     }
 
-    // Softmax on a device; log-softmax is not implemented there.
+    // Softmax and log-softmax on a device, rounded at the same points as on cpu.
     static Tensor SoftmaxOnDevice(Tensor x, int dim, bool log, string name)
     {
         var k = DeviceOps.KernelsOf(name, x);
-        if (log) throw DeviceOps.NotImplemented(name, x.Device);
-        var format = Autocast.Policy.FormatFor(OpClass.Softmax);
-        var y = new Tensor(DeviceOps.RoundedResult(k, k.Softmax(DeviceOps.Rounded(k, x.Buffer!, format), dim), format)!);
+        var format = Autocast.Policy.FormatFor(log ? OpClass.Loss : OpClass.Softmax);
+        var input = DeviceOps.Rounded(k, x.Buffer!, format);
+        var y = new Tensor(DeviceOps.RoundedResult(k, log ? k.LogSoftmax(input, dim) : k.Softmax(input, dim), format)!);
+        if (!ReferenceEquals(input, x.Buffer)) input.Dispose();
         return Autograd.RecordOnDevice(y, name, [x], g =>
         {
             DeviceOps.RoundedResult(k, g, format);
-            Autograd.AccumulateOnDevice(x, DeviceOps.RoundedResult(k, k.SoftmaxBackward(g, y.Buffer!, dim), format));
+            var gx = log ? k.LogSoftmaxBackward(g, y.Buffer!, dim) : k.SoftmaxBackward(g, y.Buffer!, dim);
+            Autograd.AccumulateOnDevice(x, DeviceOps.RoundedResult(k, gx, format));
         });
     }
 }

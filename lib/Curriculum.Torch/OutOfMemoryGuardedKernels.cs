@@ -1,0 +1,203 @@
+using Curriculum.Precision;
+using Curriculum.Tensors;
+
+namespace Curriculum.Torch;
+
+/// <summary>
+/// The device's kernels as seen by the engine: each call goes to <see cref="TorchKernels"/>, and where libtorch refuses an
+/// allocation (its CPU allocator or CUDA's caching allocator) the call throws <see cref="DeviceOutOfMemoryException"/>
+/// naming the device and the bytes asked, instead of libtorch's own error. Every kernel result is allocated inside one of
+/// these calls, so this is the one place that sees them all (<see cref="TorchBuffer.Clone"/>, outside the kernels,
+/// translates its own).
+/// </summary>
+internal sealed class OutOfMemoryGuardedKernels(IDeviceKernels inner, string deviceName) : IDeviceKernels
+{
+    T Guard<T>(Func<T> call)
+    {
+        try { return call(); }
+        catch (Exception e) when (TorchOutOfMemory.IsRefusal(e)) { throw TorchOutOfMemory.Translate(e, deviceName); }
+    }
+
+    void Guard(Action call)
+    {
+        try { call(); }
+        catch (Exception e) when (TorchOutOfMemory.IsRefusal(e)) { throw TorchOutOfMemory.Translate(e, deviceName); }
+    }
+
+    public IDeviceBuffer FromHost(ReadOnlySpan<float> values, int[] shape)
+    {
+        try { return inner.FromHost(values, shape); }
+        catch (Exception e) when (TorchOutOfMemory.IsRefusal(e)) { throw TorchOutOfMemory.Translate(e, deviceName); }
+    }
+
+    public IDeviceBuffer Full(float value, int[] shape) =>
+        Guard(() => inner.Full(value, shape));
+
+    public void AddInPlace(IDeviceBuffer accumulator, IDeviceBuffer addend) =>
+        Guard(() => inner.AddInPlace(accumulator, addend));
+
+    public void RoundInPlace(IDeviceBuffer x, FloatFormat format) =>
+        Guard(() => inner.RoundInPlace(x, format));
+
+    public bool UnscaleAndCheck(IDeviceBuffer g, float inverse) =>
+        Guard(() => inner.UnscaleAndCheck(g, inverse));
+
+    public IDeviceBuffer Add(IDeviceBuffer a, IDeviceBuffer b, float alpha) =>
+        Guard(() => inner.Add(a, b, alpha));
+
+    public IDeviceBuffer SumToShape(IDeviceBuffer g, int[] shape, float scale) =>
+        Guard(() => inner.SumToShape(g, shape, scale));
+
+    public IDeviceBuffer Mul(IDeviceBuffer a, IDeviceBuffer b) =>
+        Guard(() => inner.Mul(a, b));
+
+    public IDeviceBuffer Div(IDeviceBuffer a, IDeviceBuffer b) =>
+        Guard(() => inner.Div(a, b));
+
+    public (IDeviceBuffer? Da, IDeviceBuffer? Db) MulDivBackward(IDeviceBuffer g, IDeviceBuffer a, IDeviceBuffer b, bool divide, bool needA, bool needB) =>
+        Guard(() => inner.MulDivBackward(g, a, b, divide, needA, needB));
+
+    public IDeviceBuffer AddScalar(IDeviceBuffer x, float c) =>
+        Guard(() => inner.AddScalar(x, c));
+
+    public IDeviceBuffer Exp(IDeviceBuffer x) =>
+        Guard(() => inner.Exp(x));
+
+    public IDeviceBuffer Log(IDeviceBuffer x) =>
+        Guard(() => inner.Log(x));
+
+    public IDeviceBuffer DropoutMask(int[] shape, float p, ulong seed) =>
+        Guard(() => inner.DropoutMask(shape, p, seed));
+
+    public IDeviceBuffer Scale(IDeviceBuffer x, float alpha) =>
+        Guard(() => inner.Scale(x, alpha));
+
+    public IDeviceBuffer Tanh(IDeviceBuffer x) =>
+        Guard(() => inner.Tanh(x));
+
+    public IDeviceBuffer TanhBackward(IDeviceBuffer g, IDeviceBuffer y) =>
+        Guard(() => inner.TanhBackward(g, y));
+
+    public IDeviceBuffer Relu(IDeviceBuffer x) =>
+        Guard(() => inner.Relu(x));
+
+    public IDeviceBuffer ReluBackward(IDeviceBuffer g, IDeviceBuffer x) =>
+        Guard(() => inner.ReluBackward(g, x));
+
+    public IDeviceBuffer Softmax(IDeviceBuffer x, int dim) =>
+        Guard(() => inner.Softmax(x, dim));
+
+    public IDeviceBuffer SoftmaxBackward(IDeviceBuffer g, IDeviceBuffer y, int dim) =>
+        Guard(() => inner.SoftmaxBackward(g, y, dim));
+
+    public IDeviceBuffer LogSoftmax(IDeviceBuffer x, int dim) =>
+        Guard(() => inner.LogSoftmax(x, dim));
+
+    public IDeviceBuffer LogSoftmaxBackward(IDeviceBuffer g, IDeviceBuffer y, int dim) =>
+        Guard(() => inner.LogSoftmaxBackward(g, y, dim));
+
+    public IDeviceBuffer SumAll(IDeviceBuffer x, double factor) =>
+        Guard(() => inner.SumAll(x, factor));
+
+    public IDeviceBuffer SumDim(IDeviceBuffer x, int dim, bool keepDim, float scale) =>
+        Guard(() => inner.SumDim(x, dim, keepDim, scale));
+
+    public IDeviceBuffer BroadcastTo(IDeviceBuffer g, int[] shape, float scale) =>
+        Guard(() => inner.BroadcastTo(g, shape, scale));
+
+    public IDeviceBuffer Permute(IDeviceBuffer x, int[] dims) =>
+        Guard(() => inner.Permute(x, dims));
+
+    public IDeviceBuffer IndexSelect(IDeviceBuffer x, int dim, int[] index) =>
+        Guard(() => inner.IndexSelect(x, dim, index));
+
+    public IDeviceBuffer IndexSelectBackward(IDeviceBuffer g, int[] xShape, int dim, int[] index) =>
+        Guard(() => inner.IndexSelectBackward(g, xShape, dim, index));
+
+    public IDeviceBuffer Gather(IDeviceBuffer x, int dim, int[] index, int[] indexShape) =>
+        Guard(() => inner.Gather(x, dim, index, indexShape));
+
+    public IDeviceBuffer GatherBackward(IDeviceBuffer g, int[] xShape, int dim, int[] index, int[] indexShape) =>
+        Guard(() => inner.GatherBackward(g, xShape, dim, index, indexShape));
+
+    public IDeviceBuffer Concat(IReadOnlyList<IDeviceBuffer> parts, int dim) =>
+        Guard(() => inner.Concat(parts, dim));
+
+    public IDeviceBuffer Narrow(IDeviceBuffer x, int dim, int start, int length) =>
+        Guard(() => inner.Narrow(x, dim, start, length));
+
+    public IDeviceBuffer NarrowBackward(IDeviceBuffer g, int[] shape, int dim, int start) =>
+        Guard(() => inner.NarrowBackward(g, shape, dim, start));
+
+    public IDeviceBuffer MatMul(IDeviceBuffer a, IDeviceBuffer b) =>
+        Guard(() => inner.MatMul(a, b));
+
+    public (IDeviceBuffer? Da, IDeviceBuffer? Db) MatMulBackward(IDeviceBuffer g, IDeviceBuffer a, IDeviceBuffer b, bool needA, bool needB) =>
+        Guard(() => inner.MatMulBackward(g, a, b, needA, needB));
+
+    public IDeviceBuffer Embedding(int[] ids, int[] idsShape, IDeviceBuffer weight) =>
+        Guard(() => inner.Embedding(ids, idsShape, weight));
+
+    public IDeviceBuffer EmbeddingBackward(IDeviceBuffer g, int[] ids, int numEmbeddings) =>
+        Guard(() => inner.EmbeddingBackward(g, ids, numEmbeddings));
+
+    public IDeviceBuffer Linear(IDeviceBuffer x, IDeviceBuffer weight, IDeviceBuffer? bias) =>
+        Guard(() => inner.Linear(x, weight, bias));
+
+    public (IDeviceBuffer? Dx, IDeviceBuffer? Dw, IDeviceBuffer? Db) LinearBackward(IDeviceBuffer g, IDeviceBuffer x, IDeviceBuffer weight, bool needX, bool needW, bool needB) =>
+        Guard(() => inner.LinearBackward(g, x, weight, needX, needW, needB));
+
+    public (IDeviceBuffer Y, IDeviceBuffer Mean, IDeviceBuffer Rstd) LayerNorm(IDeviceBuffer x, IDeviceBuffer? weight, IDeviceBuffer? bias, float eps, FloatFormat statsFormat) =>
+        Guard(() => inner.LayerNorm(x, weight, bias, eps, statsFormat));
+
+    public (IDeviceBuffer? Dx, IDeviceBuffer? Dw, IDeviceBuffer? Db) LayerNormBackward(IDeviceBuffer g, IDeviceBuffer x, IDeviceBuffer? weight, IDeviceBuffer mean, IDeviceBuffer rstd, bool needX, bool needW, bool needB) =>
+        Guard(() => inner.LayerNormBackward(g, x, weight, mean, rstd, needX, needW, needB));
+
+    public IDeviceBuffer Gelu(IDeviceBuffer x, GeluApproximation approximate) =>
+        Guard(() => inner.Gelu(x, approximate));
+
+    public IDeviceBuffer GeluBackward(IDeviceBuffer g, IDeviceBuffer x, GeluApproximation approximate) =>
+        Guard(() => inner.GeluBackward(g, x, approximate));
+
+    public (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) SelfAttention(IDeviceBuffer qkv, int numHeads, IDeviceBuffer? attnMask, bool isCausal, IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats) =>
+        Guard(() => inner.SelfAttention(qkv, numHeads, attnMask, isCausal, dropoutMask, scale, formats));
+
+    public IDeviceBuffer SelfAttentionBackward(IDeviceBuffer g, IDeviceBuffer qkv, int numHeads, IDeviceBuffer p, IDeviceBuffer used, IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats) =>
+        Guard(() => inner.SelfAttentionBackward(g, qkv, numHeads, p, used, dropoutMask, scale, formats));
+
+    public (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) Attention(IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v, int numHeads, IDeviceBuffer? attnMask, bool isCausal, IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats) =>
+        Guard(() => inner.Attention(q, k, v, numHeads, attnMask, isCausal, dropoutMask, scale, formats));
+
+    public (IDeviceBuffer? Dq, IDeviceBuffer? Dk, IDeviceBuffer? Dv) AttentionBackward(IDeviceBuffer g, IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v, int numHeads, IDeviceBuffer p, IDeviceBuffer used, IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats, bool needQ, bool needK, bool needV) =>
+        Guard(() => inner.AttentionBackward(g, q, k, v, numHeads, p, used, dropoutMask, scale, formats, needQ, needK, needV));
+
+    public (IDeviceBuffer Y, IDeviceBuffer P, IDeviceBuffer Used) ScaledDotProductAttention(IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v, IDeviceBuffer? attnMask, bool isCausal, IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats) =>
+        Guard(() => inner.ScaledDotProductAttention(q, k, v, attnMask, isCausal, dropoutMask, scale, formats));
+
+    public (IDeviceBuffer? Dq, IDeviceBuffer? Dk, IDeviceBuffer? Dv) ScaledDotProductAttentionBackward(IDeviceBuffer g, IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v, IDeviceBuffer p, IDeviceBuffer used, IDeviceBuffer? dropoutMask, float scale, AttentionFormats formats, bool needQ, bool needK, bool needV) =>
+        Guard(() => inner.ScaledDotProductAttentionBackward(g, q, k, v, p, used, dropoutMask, scale, formats, needQ, needK, needV));
+
+    public IDeviceBuffer CrossEntropy(IDeviceBuffer logits, int[] targets, int ignoreIndex, float labelSmoothing, Reduction reduction) =>
+        Guard(() => inner.CrossEntropy(logits, targets, ignoreIndex, labelSmoothing, reduction));
+
+    public IDeviceBuffer CrossEntropyBackward(IDeviceBuffer gLoss, IDeviceBuffer logits, int[] targets, int ignoreIndex, float labelSmoothing, float scale) =>
+        Guard(() => inner.CrossEntropyBackward(gLoss, logits, targets, ignoreIndex, labelSmoothing, scale));
+
+    public (IDeviceBuffer Loss, IDeviceBuffer Logits) LinearCrossEntropy(IDeviceBuffer x, IDeviceBuffer weight, IDeviceBuffer? bias, int[] targets, int ignoreIndex, float labelSmoothing, Reduction reduction) =>
+        Guard(() => inner.LinearCrossEntropy(x, weight, bias, targets, ignoreIndex, labelSmoothing, reduction));
+
+    public (IDeviceBuffer? Dx, IDeviceBuffer? Dw, IDeviceBuffer? Db) LinearCrossEntropyBackward(IDeviceBuffer gLoss, IDeviceBuffer logits, IDeviceBuffer x, IDeviceBuffer weight, int[] targets, int ignoreIndex, float labelSmoothing, float scale, bool needX, bool needW, bool needB) =>
+        Guard(() => inner.LinearCrossEntropyBackward(gLoss, logits, x, weight, targets, ignoreIndex, labelSmoothing, scale, needX, needW, needB));
+
+    public double SumOfSquares(IDeviceBuffer g) =>
+        Guard(() => inner.SumOfSquares(g));
+
+    public void ScaleInPlace(IDeviceBuffer x, float alpha) =>
+        Guard(() => inner.ScaleInPlace(x, alpha));
+
+    public void AdamWUpdate(IDeviceBuffer p, IDeviceBuffer g, IDeviceBuffer m, IDeviceBuffer v, float decay, float beta1, float beta2, float stepSize, float invBc2Sqrt, float eps, FloatFormat stateFormat) =>
+        Guard(() => inner.AdamWUpdate(p, g, m, v, decay, beta1, beta2, stepSize, invBc2Sqrt, eps, stateFormat));
+
+    public void SgdUpdate(IDeviceBuffer p, IDeviceBuffer g, IDeviceBuffer? momentumBuffer, bool firstStep, float lr, float weightDecay, float momentum, float dampening, bool nesterov, FloatFormat stateFormat) =>
+        Guard(() => inner.SgdUpdate(p, g, momentumBuffer, firstStep, lr, weightDecay, momentum, dampening, nesterov, stateFormat));
+}
