@@ -53,6 +53,16 @@ internal static class DeviceOps
     }
 
     /// <summary>
+    /// The format a device may compute a matrix product in under <paramref name="policy"/>: the 16-bit format when the
+    /// operands are rounded to it and so is the result (autocast: bf16 or fp16 in, the same out; the accumulator is fp32,
+    /// which <see cref="Autocast.Enter"/> requires), else Fp32 (fp32 products, or a result kept wider than the operands).
+    /// </summary>
+    internal static FloatFormat ProductFormat(PrecisionPolicy policy) =>
+        ProductFormat(policy.FormatFor(OpClass.MatMulInput), policy.FormatFor(OpClass.MatMulOutput));
+
+    internal static FloatFormat ProductFormat(FloatFormat input, FloatFormat output) => input == output ? input : FloatFormat.Fp32;
+
+    /// <summary>
     /// An op whose device kernel computes in float32 only (layer norm rounds its row statistics inside the managed kernel):
     /// a policy that rounds any of <paramref name="classes"/> is refused.
     /// </summary>
