@@ -42,6 +42,12 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
 
     public void AddInPlace(IDeviceBuffer accumulator, IDeviceBuffer addend) => T(accumulator).add_(T(addend));
 
+    /// <summary>The bytes this device's live buffers hold (<see cref="TorchMemoryCounter"/>).</summary>
+    internal TorchMemoryCounter Memory { get; } = new();
+    public long? AllocatedBytes => Memory.AllocatedBytes;
+    public long? PeakAllocatedBytes => Memory.PeakAllocatedBytes;
+    public void ResetPeakAllocatedBytes() => Memory.ResetPeak();
+
     // ---- precision ----
     public void RoundInPlace(IDeviceBuffer x, FloatFormat format) => Round(T(x), format);
 

@@ -15,6 +15,13 @@ public interface IDeviceKernels
     IDeviceBuffer Full(float value, int[] shape);
     /// <summary>accumulator += addend, in place (gradient accumulation).</summary>
     void AddInPlace(IDeviceBuffer accumulator, IDeviceBuffer addend);
+    /// <summary>
+    /// Bytes of device memory this device's live buffers hold now, and the most since <see cref="ResetPeakAllocatedBytes"/>
+    /// (PyTorch: <c>torch.cuda.memory_allocated</c>, <c>max_memory_allocated</c>); null where the device cannot tell.
+    /// </summary>
+    long? AllocatedBytes { get; }
+    long? PeakAllocatedBytes { get; }
+    void ResetPeakAllocatedBytes();
 
     // ---- precision ----
     /// <summary>
