@@ -80,8 +80,8 @@ public class NativeHalfProductsTests(ITestOutputHelper output)
         // Both paths multiply the same operands (rounded to the format: the cast to it is exact) and accumulate in fp32;
         // the native GEMM rounds its fp32 sum to the format, the emulation rounds its own fp32 sum, taken in another
         // order (a few ε apart). They differ where the two sums fall on either side of a rounding boundary: one ulp of
-        // the format at that value. libtorch's CPU 16-bit linear also rounds x·Wᵀ before adding the bias (measured: a
-        // third of the linear outputs one ulp apart; cuBLAS adds C in fp32), and a logit one ulp apart moves the softmax
+        // the format at that value. libtorch's CPU 16-bit linear appears to round x·Wᵀ before adding the bias (measured:
+        // 45 of 120 linear outputs one ulp apart, the products without a bias bit-identical; cuBLAS adds C in fp32), and a logit one ulp apart moves the softmax
         // behind it by up to that much relative (the head's logits are of order 1 here). Each difference is carried
         // through at most one more product (attention: scores -> P·V, dP -> dS -> dQ, dK; the scale applied after the
         // rounded Q·Kᵀ rounds once more). Allowed: 2 ulps of the format at the largest magnitude plus 1e-5 relative for
