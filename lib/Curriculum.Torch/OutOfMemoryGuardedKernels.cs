@@ -10,8 +10,11 @@ namespace Curriculum.Torch;
 /// these calls, so this is the one place that sees them all (<see cref="TorchBuffer.Clone"/>, outside the kernels,
 /// translates its own).
 /// </summary>
-internal sealed class OutOfMemoryGuardedKernels(IDeviceKernels inner, string deviceName) : IDeviceKernels
+internal sealed class OutOfMemoryGuardedKernels(TorchKernels inner, string deviceName) : IDeviceKernels
 {
+    /// <summary>The kernels behind the guard.</summary>
+    public TorchKernels Torch => inner;
+
     T Guard<T>(Func<T> call)
     {
         try { return call(); }
@@ -35,6 +38,10 @@ internal sealed class OutOfMemoryGuardedKernels(IDeviceKernels inner, string dev
 
     public void AddInPlace(IDeviceBuffer accumulator, IDeviceBuffer addend) =>
         Guard(() => inner.AddInPlace(accumulator, addend));
+
+    public long? AllocatedBytes => inner.AllocatedBytes;
+    public long? PeakAllocatedBytes => inner.PeakAllocatedBytes;
+    public void ResetPeakAllocatedBytes() => inner.ResetPeakAllocatedBytes();
 
     public void RoundInPlace(IDeviceBuffer x, FloatFormat format) =>
         Guard(() => inner.RoundInPlace(x, format));
@@ -129,11 +136,12 @@ internal sealed class OutOfMemoryGuardedKernels(IDeviceKernels inner, string dev
     public IDeviceBuffer NarrowBackward(IDeviceBuffer g, int[] shape, int dim, int start) =>
         Guard(() => inner.NarrowBackward(g, shape, dim, start));
 
-    public IDeviceBuffer MatMul(IDeviceBuffer a, IDeviceBuffer b) =>
-        Guard(() => inner.MatMul(a, b));
+    public IDeviceBuffer MatMul(IDeviceBuffer a, IDeviceBuffer b, FloatFormat products) =>
+        Guard(() => inner.MatMul(a, b, products));
 
-    public (IDeviceBuffer? Da, IDeviceBuffer? Db) MatMulBackward(IDeviceBuffer g, IDeviceBuffer a, IDeviceBuffer b, bool needA, bool needB) =>
-        Guard(() => inner.MatMulBackward(g, a, b, needA, needB));
+    public (IDeviceBuffer? Da, IDeviceBuffer? Db) MatMulBackward(IDeviceBuffer g, IDeviceBuffer a, IDeviceBuffer b, bool needA, bool needB,
+        FloatFormat products) =>
+        Guard(() => inner.MatMulBackward(g, a, b, needA, needB, products));
 
     public IDeviceBuffer Embedding(int[] ids, int[] idsShape, IDeviceBuffer weight) =>
         Guard(() => inner.Embedding(ids, idsShape, weight));
@@ -141,11 +149,12 @@ internal sealed class OutOfMemoryGuardedKernels(IDeviceKernels inner, string dev
     public IDeviceBuffer EmbeddingBackward(IDeviceBuffer g, int[] ids, int numEmbeddings) =>
         Guard(() => inner.EmbeddingBackward(g, ids, numEmbeddings));
 
-    public IDeviceBuffer Linear(IDeviceBuffer x, IDeviceBuffer weight, IDeviceBuffer? bias) =>
-        Guard(() => inner.Linear(x, weight, bias));
+    public IDeviceBuffer Linear(IDeviceBuffer x, IDeviceBuffer weight, IDeviceBuffer? bias, FloatFormat products) =>
+        Guard(() => inner.Linear(x, weight, bias, products));
 
-    public (IDeviceBuffer? Dx, IDeviceBuffer? Dw, IDeviceBuffer? Db) LinearBackward(IDeviceBuffer g, IDeviceBuffer x, IDeviceBuffer weight, bool needX, bool needW, bool needB) =>
-        Guard(() => inner.LinearBackward(g, x, weight, needX, needW, needB));
+    public (IDeviceBuffer? Dx, IDeviceBuffer? Dw, IDeviceBuffer? Db) LinearBackward(IDeviceBuffer g, IDeviceBuffer x, IDeviceBuffer weight, bool needX, bool needW, bool needB,
+        FloatFormat products) =>
+        Guard(() => inner.LinearBackward(g, x, weight, needX, needW, needB, products));
 
     public (IDeviceBuffer Y, IDeviceBuffer Mean, IDeviceBuffer Rstd) LayerNorm(IDeviceBuffer x, IDeviceBuffer? weight, IDeviceBuffer? bias, float eps, FloatFormat statsFormat) =>
         Guard(() => inner.LayerNorm(x, weight, bias, eps, statsFormat));

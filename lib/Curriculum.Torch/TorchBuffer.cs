@@ -11,6 +11,7 @@ namespace Curriculum.Torch;
 internal sealed class TorchBuffer : IDeviceBuffer
 {
     readonly long _bytes;
+    readonly IntPtr _storage;
     bool _disposed;
 
     public TorchBuffer(Device device, torch.Tensor value)
@@ -20,9 +21,12 @@ internal sealed class TorchBuffer : IDeviceBuffer
         Shape = Array.ConvertAll(value.shape, d => checked((int)d));
         _bytes = Math.Max(1, value.numel() * 4);
         GC.AddMemoryPressure(_bytes);
+        _storage = Counter.Hold(value).Key;
     }
 
     public Device Device { get; }
+
+    TorchMemoryCounter Counter => TorchKernels.Of(Device).Memory;
     public IReadOnlyList<int> Shape { get; }
 
     /// <summary>The libtorch tensor itself.</summary>
@@ -55,6 +59,7 @@ internal sealed class TorchBuffer : IDeviceBuffer
     {
         if (_disposed) return;
         _disposed = true;
+        Counter.Release(_storage);             // before the memory is freed and its address can be reused
         Value.Dispose();
         GC.RemoveMemoryPressure(_bytes);
         GC.SuppressFinalize(this);
@@ -62,6 +67,8 @@ internal sealed class TorchBuffer : IDeviceBuffer
 
     ~TorchBuffer()
     {
-        if (!_disposed) GC.RemoveMemoryPressure(_bytes);
+        if (_disposed) return;
+        GC.RemoveMemoryPressure(_bytes);
+        Counter.Release(_storage);
     }
 }

@@ -42,6 +42,12 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
 
     public void AddInPlace(IDeviceBuffer accumulator, IDeviceBuffer addend) => T(accumulator).add_(T(addend));
 
+    /// <summary>The bytes this device's live buffers hold (<see cref="TorchMemoryCounter"/>).</summary>
+    internal TorchMemoryCounter Memory { get; } = new();
+    public long? AllocatedBytes => Memory.AllocatedBytes;
+    public long? PeakAllocatedBytes => Memory.PeakAllocatedBytes;
+    public void ResetPeakAllocatedBytes() => Memory.ResetPeak();
+
     // ---- precision ----
     public void RoundInPlace(IDeviceBuffer x, FloatFormat format) => Round(T(x), format);
 
@@ -85,6 +91,31 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         Round(t, format);
         return t;
     }
+
+    /// <summary>
+    /// Whether a product in a 16-bit format (the autocast shape: operands and result in that format) runs natively: operands cast
+    /// to bf16/fp16 (exact: they are already rounded to it), libtorch's 16-bit GEMM (cuBLAS on CUDA: tensor cores, fp32
+    /// accumulation), the result rounded to the format once and cast back to float32, where the emulation keeps its
+    /// rounded fp32 copy. True on CUDA. False on CPU, where libtorch's 16-bit GEMMs are slow: the product runs in fp32 on
+    /// the rounded operands and the caller rounds the result, bit for bit the managed device. Tests set it on torch-cpu.
+    /// </summary>
+    internal bool NativeHalfProducts { get; set; } = torchDevice.type == DeviceType.CUDA;
+
+    /// <summary>The kernels of a libtorch device (behind its out-of-memory guard).</summary>
+    internal static TorchKernels Of(Device device) => ((OutOfMemoryGuardedKernels)device.Kernels!).Torch;
+
+    // The dtype a product in `products` computes in: the 16-bit type on the native path, null for float32.
+    torch.ScalarType? NativeType(FloatFormat products) => !NativeHalfProducts ? null : products switch
+    {
+        FloatFormat.Bf16 => torch.ScalarType.BFloat16,
+        FloatFormat.Fp16 => torch.ScalarType.Float16,
+        _ => null,
+    };
+
+    // a @ b (torch.matmul), natively in `products` or in float32; float32 out.
+    TT Product(TT a, TT b, FloatFormat products) => NativeType(products) is { } low
+        ? GuardedMatMul(a.to_type(low), b.to_type(low)).to_type(torch.ScalarType.Float32)
+        : GuardedMatMul(a, b);
 
     public bool UnscaleAndCheck(IDeviceBuffer g, float inverse)
     {
@@ -305,7 +336,7 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     /// (0.107) lets a libtorch error such as a refused allocation escape as a C++ exception, which ends the process; mm
     /// and bmm hand it to .NET as an exception.
     /// </summary>
-    static TT Product(TT a, TT b)
+    static TT GuardedMatMul(TT a, TT b)
     {
         long k = a.shape[^1], n = b.shape[^1];
         if (a.dim() == 2 && b.dim() == 2) return a.mm(b);
@@ -314,22 +345,23 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         return a.reshape(-1, a.shape[^2], k).bmm(b.reshape(-1, k, n)).reshape(result);
     }
 
-    public IDeviceBuffer MatMul(IDeviceBuffer a, IDeviceBuffer b)
+    public IDeviceBuffer MatMul(IDeviceBuffer a, IDeviceBuffer b, FloatFormat products)
     {
         using var scope = torch.NewDisposeScope();
-        return Wrap(Product(T(a), T(b)));
+        return Wrap(Product(T(a), T(b), products));
     }
 
-    public (IDeviceBuffer? Da, IDeviceBuffer? Db) MatMulBackward(IDeviceBuffer g, IDeviceBuffer a, IDeviceBuffer b, bool needA, bool needB)
+    public (IDeviceBuffer? Da, IDeviceBuffer? Db) MatMulBackward(IDeviceBuffer g, IDeviceBuffer a, IDeviceBuffer b, bool needA, bool needB,
+        FloatFormat products)
     {
         using var scope = torch.NewDisposeScope();
         TT gt = T(g), at = T(a), bt = T(b);
-        var da = needA ? Product(gt, bt.transpose(-2, -1)) : null;            // (...,M,K) = dY Bᵀ
+        var da = needA ? Product(gt, bt.transpose(-2, -1), products) : null;            // (...,M,K) = dY Bᵀ
         TT? db = null;
         if (needB)
             db = bt.dim() == 2
-                ? Product(at.reshape(-1, at.shape[^1]).t(), gt.reshape(-1, gt.shape[^1]))   // (K,N) = Aᵀ dY, the batch folded into rows
-                : Product(at.transpose(-2, -1), gt);                                       // (...,K,N) per batch
+                ? Product(at.reshape(-1, at.shape[^1]).t(), gt.reshape(-1, gt.shape[^1]), products)   // (K,N) = Aᵀ dY, the batch folded into rows
+                : Product(at.transpose(-2, -1), gt, products);                                       // (...,K,N) per batch
         return (WrapIf(da), WrapIf(db));
     }
 
@@ -351,20 +383,22 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         return Wrap(dw.index_add_(0, Long(ids), gt.reshape(-1, c), 1f));
     }
 
-    public IDeviceBuffer Linear(IDeviceBuffer x, IDeviceBuffer weight, IDeviceBuffer? bias)
+    public IDeviceBuffer Linear(IDeviceBuffer x, IDeviceBuffer weight, IDeviceBuffer? bias, FloatFormat products)
     {
         using var scope = torch.NewDisposeScope();
-        return Wrap(linear(T(x), T(weight), T0(bias)));
+        if (NativeType(products) is not { } low) return Wrap(linear(T(x), T(weight), T0(bias)));
+        // The bias joins in the GEMM's epilogue (fp32), as the emulation's bias is its GEMM's starting sum.
+        return Wrap(linear(T(x).to_type(low), T(weight).to_type(low), T0(bias)?.to_type(low)).to_type(torch.ScalarType.Float32));
     }
 
     public (IDeviceBuffer? Dx, IDeviceBuffer? Dw, IDeviceBuffer? Db) LinearBackward(IDeviceBuffer g, IDeviceBuffer x, IDeviceBuffer weight,
-        bool needX, bool needW, bool needB)
+        bool needX, bool needW, bool needB, FloatFormat products)
     {
         using var scope = torch.NewDisposeScope();
         TT gt = T(g), w = T(weight);
         var g2 = gt.reshape(-1, w.shape[0]);                              // (R,Out)
-        var dx = needX ? Product(gt, w) : null;                         // (...,In) = dY W
-        var dw = needW ? Product(g2.t(), T(x).reshape(-1, w.shape[1])) : null;   // (Out,In) = dYᵀ X
+        var dx = needX ? Product(gt, w, products) : null;                 // (...,In) = dY W
+        var dw = needW ? Product(g2.t(), T(x).reshape(-1, w.shape[1]), products) : null;   // (Out,In) = dYᵀ X
         var db = needB ? g2.sum([0L]) : null;                                // (Out)
         return (WrapIf(dx), WrapIf(dw), WrapIf(db));
     }
@@ -454,7 +488,7 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     (TT Y, TT P, TT Used) Attend(TT q, TT k, TT v, TT? attnMask, bool isCausal, TT? dropoutMask, float scale, AttentionFormats f)
     {
         long tq = q.shape[2], tk = k.shape[2];
-        var s = Product(q, k.transpose(-2, -1)).mul(scale);               // (B,H,Tq,Tk)
+        var s = Product(q, k.transpose(-2, -1), f.Products).mul(scale);   // (B,H,Tq,Tk)
         Round(s, f.MatMulOutput);
         Round(s, f.Softmax);
         if (attnMask is not null) s = s.add(attnMask);
@@ -465,21 +499,21 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         Round(p, f.Softmax);
         var used = dropoutMask is not null ? RoundedResult(p.mul(dropoutMask), f.Softmax) : p;
         if (f.MatMulInput != f.Softmax) used = Rounded(used, f.MatMulInput);
-        return (RoundedResult(Product(used, v), f.MatMulOutput), p, used);
+        return (RoundedResult(Product(used, v, f.Products), f.MatMulOutput), p, used);
     }
 
     // dQ, dK, dV on heads (B,H,T,D) from dO (B,H,Tq,Dv), operands rounded as in the forward; dP rounded to MatMulOutput,
     // dS to Softmax then MatMulInput, as the managed op.
-    static (TT Dq, TT Dk, TT Dv) AttendBackward(TT gh, TT q, TT k, TT v, TT p, TT used, TT? dropoutMask, float scale, AttentionFormats f)
+    (TT Dq, TT Dk, TT Dv) AttendBackward(TT gh, TT q, TT k, TT v, TT p, TT used, TT? dropoutMask, float scale, AttentionFormats f)
     {
-        var dv = Product(used.transpose(-2, -1), gh);                     // Pᵀ dO
-        var dp = Product(gh, v.transpose(-2, -1));                        // dO Vᵀ
+        var dv = Product(used.transpose(-2, -1), gh, f.Products);         // Pᵀ dO
+        var dp = Product(gh, v.transpose(-2, -1), f.Products);            // dO Vᵀ
         Round(dp, f.MatMulOutput);
         if (dropoutMask is not null) dp = dp.mul(dropoutMask);
         var ds = p.mul(dp.sub(dp.mul(p).sum([-1L], keepdim: true)));      // P ∘ (dP - Σ_j dP·P)
         Round(ds, f.Softmax);
         Round(ds, f.MatMulInput);
-        return (Product(ds, k).mul(scale), Product(ds.transpose(-2, -1), q).mul(scale), dv);
+        return (Product(ds, k, f.Products).mul(scale), Product(ds.transpose(-2, -1), q, f.Products).mul(scale), dv);
     }
 
     // Y with the heads merged back into channels (B,Tq,H·Dv), or kept (B,H,Tq,Dv) as SDPA returns it.
@@ -603,8 +637,8 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         TT w = T(weight), xt = T(x);
         var a = CrossEntropyGradient(T(gLoss), T(logits), targets, ignoreIndex, labelSmoothing, scale);
         var x2 = xt.reshape(-1, w.shape[1]);
-        var dx = needX ? Product(a, w).reshape(xt.shape) : null;
-        var dw = needW ? Product(a.t(), x2) : null;
+        var dx = needX ? GuardedMatMul(a, w).reshape(xt.shape) : null;
+        var dw = needW ? GuardedMatMul(a.t(), x2) : null;
         var db = needB ? a.sum([0L]) : null;
         return (WrapIf(dx), WrapIf(dw), WrapIf(db));
     }

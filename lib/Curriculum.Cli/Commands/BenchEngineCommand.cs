@@ -21,7 +21,8 @@ namespace Curriculum.Cli.Commands;
 /// embedding), timed once after every step on the same threads, so that it sees the same machine load: how close the
 /// step runs to what this CPU can do. <c>--device torch-cpu|cuda</c> runs the same model, batch and optimiser on
 /// libtorch's kernels (<c>model.to(device)</c>); the matrix-product peak stays the managed engine's, and the activation
-/// probe, which reads the managed heap, is left out there.
+/// probe, which reads the managed heap, is left out there; <c>device_peak_mb</c> is then the most the device's live
+/// buffers held during the timed steps (<see cref="IDeviceKernels.PeakAllocatedBytes"/>).
 /// </summary>
 static class BenchEngineCommand
 {
@@ -147,6 +148,7 @@ static class BenchEngineCommand
 
         foreach (var r in runs) for (int i = 0; i < 5; i++) r.Step(x, y);
         foreach (var r in runs) r.Seconds = r.OptimizerSeconds = r.CollectSeconds = 0;
+        device.Kernels?.ResetPeakAllocatedBytes();      // the timed steps' peak of the device's live buffers
         var rss = new double[steps];
         float last = 0;
         var head = new GemmThroughput(false, true, cfg.Context, cfg.Vocab, cfg.Dim, b: runs[0].Model.Tok.Weight.ToArray());
@@ -163,6 +165,7 @@ static class BenchEngineCommand
             headBestMs = Math.Min(headBestMs, head.CallMilliseconds());
         }
         double dt = runs[0].Seconds / steps;
+        long? devicePeak = device.Kernels?.PeakAllocatedBytes;
         // RSS is read before the activation probe runs: the probe's extra forward and backward is not training.
         double peakRss = ProcStatusMb("VmHWM");
         var (rssFirst, rssLast) = RssWindows(rss);
@@ -203,6 +206,7 @@ static class BenchEngineCommand
             ["final_loss"] = Math.Round(last, 4),
         };
         if (peaks != null) result["activation_peak_mb"] = Math.Round(peaks[0] / 1e6, 1);
+        if (devicePeak is long bytes) result["device_peak_mb"] = Math.Round(bytes / 1e6, 1);
         result["activation_estimate_mb"] = EstimateMb(storage, false);
         if (precision != "fp32") result["activation_estimate_16bit_mb"] = EstimateMb(policy, false);
         if (checkpointing)

@@ -11,4 +11,7 @@ public readonly record struct AttentionFormats(FloatFormat MatMulInput, FloatFor
     /// <summary>The formats of <paramref name="policy"/>.</summary>
     public static AttentionFormats Of(PrecisionPolicy policy) => new(policy.FormatFor(OpClass.MatMulInput),
         policy.FormatFor(OpClass.MatMulOutput), policy.FormatFor(OpClass.Softmax));
+
+    /// <summary>The format Q·Kᵀ and P·V may be computed in natively (see <see cref="IDeviceKernels.MatMul"/>).</summary>
+    public FloatFormat Products => DeviceOps.ProductFormat(MatMulInput, MatMulOutput);
 }

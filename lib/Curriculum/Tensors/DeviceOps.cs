@@ -39,4 +39,14 @@ internal static class DeviceOps
         if (buffer != null && format != FloatFormat.Fp32) kernels.RoundInPlace(buffer, format);
         return buffer;
     }
+
+    /// <summary>
+    /// The format a device may compute a matrix product in under <paramref name="policy"/>: the 16-bit format when the
+    /// operands are rounded to it and so is the result (autocast: bf16 or fp16 in, the same out; the accumulator is fp32,
+    /// which <see cref="Autocast.Enter"/> requires), else Fp32 (fp32 products, or a result kept wider than the operands).
+    /// </summary>
+    internal static FloatFormat ProductFormat(PrecisionPolicy policy) =>
+        ProductFormat(policy.FormatFor(OpClass.MatMulInput), policy.FormatFor(OpClass.MatMulOutput));
+
+    internal static FloatFormat ProductFormat(FloatFormat input, FloatFormat output) => input == output ? input : FloatFormat.Fp32;
 }

@@ -15,6 +15,13 @@ public interface IDeviceKernels
     IDeviceBuffer Full(float value, int[] shape);
     /// <summary>accumulator += addend, in place (gradient accumulation).</summary>
     void AddInPlace(IDeviceBuffer accumulator, IDeviceBuffer addend);
+    /// <summary>
+    /// Bytes of device memory this device's live buffers hold now, and the most since <see cref="ResetPeakAllocatedBytes"/>
+    /// (PyTorch: <c>torch.cuda.memory_allocated</c>, <c>max_memory_allocated</c>); null where the device cannot tell.
+    /// </summary>
+    long? AllocatedBytes { get; }
+    long? PeakAllocatedBytes { get; }
+    void ResetPeakAllocatedBytes();
 
     // ---- precision ----
     /// <summary>
@@ -90,21 +97,26 @@ public interface IDeviceKernels
     IDeviceBuffer NarrowBackward(IDeviceBuffer g, int[] shape, int dim, int start);
 
     // ---- products ----
+    // `products` is the format a product's operands were rounded to and its result will be rounded to
+    // (DeviceOps.ProductFormat: the autocast shape), Fp32 otherwise. A device may then compute the product natively in
+    // that format (16-bit operands, fp32 accumulation, the result rounded to it once) instead of in float32.
+
     /// <summary>a (...,M,K) @ b (K,N) or b (...,K,N) with a's batch dimensions -> (...,M,N).</summary>
-    IDeviceBuffer MatMul(IDeviceBuffer a, IDeviceBuffer b);
+    IDeviceBuffer MatMul(IDeviceBuffer a, IDeviceBuffer b, FloatFormat products);
     /// <summary>dA = dY Bᵀ; dB = Aᵀ dY (summed over the batch when b is 2-D), each only when asked for.</summary>
-    (IDeviceBuffer? Da, IDeviceBuffer? Db) MatMulBackward(IDeviceBuffer g, IDeviceBuffer a, IDeviceBuffer b, bool needA, bool needB);
+    (IDeviceBuffer? Da, IDeviceBuffer? Db) MatMulBackward(IDeviceBuffer g, IDeviceBuffer a, IDeviceBuffer b, bool needA, bool needB,
+        FloatFormat products);
 
     // ---- layers ----
     /// <summary>ids (...) -> rows of weight (V,C): (...,C).</summary>
     IDeviceBuffer Embedding(int[] ids, int[] idsShape, IDeviceBuffer weight);
     /// <summary>dW (V,C) with dW[ids[i]] += g[i], g (...,C).</summary>
     IDeviceBuffer EmbeddingBackward(IDeviceBuffer g, int[] ids, int numEmbeddings);
-    /// <summary>x (...,In) Wᵀ (Out,In) + b (Out) -> (...,Out).</summary>
-    IDeviceBuffer Linear(IDeviceBuffer x, IDeviceBuffer weight, IDeviceBuffer? bias);
-    /// <summary>dX = g W, dW = gᵀ X, db = Σrows g, each only when asked for.</summary>
+    /// <summary>x (...,In) Wᵀ (Out,In) + b (Out) -> (...,Out); <c>products</c> as for <see cref="MatMul"/>.</summary>
+    IDeviceBuffer Linear(IDeviceBuffer x, IDeviceBuffer weight, IDeviceBuffer? bias, FloatFormat products);
+    /// <summary>dX = g W, dW = gᵀ X (products as for <see cref="MatMul"/>), db = Σrows g in float32, each only when asked for.</summary>
     (IDeviceBuffer? Dx, IDeviceBuffer? Dw, IDeviceBuffer? Db) LinearBackward(IDeviceBuffer g, IDeviceBuffer x, IDeviceBuffer weight,
-        bool needX, bool needW, bool needB);
+        bool needX, bool needW, bool needB, FloatFormat products);
     /// <summary>
     /// y = (x - mean)·rstd·w + b over the last dimension; mean and rstd (rows) are rounded to <paramref name="statsFormat"/>
     /// before y reads them, as the managed kernel rounds them, and kept for the backward.

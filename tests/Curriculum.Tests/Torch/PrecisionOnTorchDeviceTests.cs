@@ -204,7 +204,7 @@ public class PrecisionOnTorchDeviceTests(ITestOutputHelper output)
 
     // ---- GPT on both devices ----
 
-    static readonly GptConfig Config = new(VocabSize: 48, MaxPositions: 16, Dim: 32, Layers: 2, Heads: 4, FfnDim: 64);
+    internal static readonly GptConfig Config = new(VocabSize: 48, MaxPositions: 16, Dim: 32, Layers: 2, Heads: 4, FfnDim: 64);
     const int Batch = 4, Length = 12, Steps = 20;
 
     static (IntTensor Ids, IntTensor Targets) CountingBatch(Generator g)
@@ -223,7 +223,7 @@ public class PrecisionOnTorchDeviceTests(ITestOutputHelper output)
     /// 20 AdamW steps (clip 1) under <paramref name="policy"/>, as the Trainer does them: autocast forward, backward of the
     /// scaled loss, gradients rounded, unscale and check, clip, step unless an overflow was found, weights rounded.
     /// </summary>
-    static (float[] Losses, bool[] Skipped, float[] Scales) Train(GptModel model, PrecisionPolicy policy, GradScaler? scaler,
+    internal static (float[] Losses, bool[] Skipped, float[] Scales) Train(GptModel model, PrecisionPolicy policy, GradScaler? scaler,
         FloatFormat stateFormat = FloatFormat.Fp32)
     {
         var data = new Generator(11);

@@ -94,7 +94,7 @@ public class TrainerOnTorchDeviceTests(ITestOutputHelper output)
     {
         TorchDevices.Register();
         string dir = TempDir();
-        var fp32 = Build(dir, 5, Device.TorchCpu, PrecisionPolicy.Fp32);
+        var fp32 = Build(dir, 5, TestDevice.Torch, PrecisionPolicy.Fp32);
         Losses(fp32, CheckpointEvery);
         string path = fp32.SaveCheckpoint();
         fp32.Dispose();

@@ -76,12 +76,13 @@ public static partial class F
         var mm = policy.FormatFor(OpClass.MatMulInput);
         IDeviceBuffer xr = DeviceOps.Rounded(k, x.Buffer!, mm), wr = DeviceOps.Rounded(k, weight.Buffer!, mm);
         var br = bias != null ? DeviceOps.Rounded(k, bias.Buffer!, mm) : null;
-        var y = new Tensor(DeviceOps.RoundedResult(k, k.Linear(xr, wr, br), policy.FormatFor(OpClass.MatMulOutput))!);
+        var y = new Tensor(DeviceOps.RoundedResult(k, k.Linear(xr, wr, br, DeviceOps.ProductFormat(policy)), policy.FormatFor(OpClass.MatMulOutput))!);
         var inputs = bias != null ? new[] { x, weight, bias } : new[] { x, weight };
         return Autograd.RecordOnDevice(y, "Linear", inputs, g =>
         {
             DeviceOps.RoundedResult(k, g, mm);
-            var (dx, dw, db) = k.LinearBackward(g, xr, wr, x.RequiresGrad, weight.RequiresGrad, bias?.RequiresGrad ?? false);
+            var (dx, dw, db) = k.LinearBackward(g, xr, wr, x.RequiresGrad, weight.RequiresGrad, bias?.RequiresGrad ?? false,
+                DeviceOps.ProductFormat(policy));
             Autograd.AccumulateOnDevice(x, DeviceOps.RoundedResult(k, dx, mm));
             Autograd.AccumulateOnDevice(weight, DeviceOps.RoundedResult(k, dw, mm));
             if (bias != null) Autograd.AccumulateOnDevice(bias, DeviceOps.RoundedResult(k, db, mm));

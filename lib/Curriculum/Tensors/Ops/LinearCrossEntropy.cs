@@ -142,7 +142,7 @@ public static partial class F
         }
         IDeviceBuffer xr = DeviceOps.Rounded(k, x.Buffer!, mm), wr = DeviceOps.Rounded(k, weight.Buffer!, mm);
         var br = bias != null ? DeviceOps.Rounded(k, bias.Buffer!, mm) : null;
-        var z = DeviceOps.RoundedResult(k, DeviceOps.RoundedResult(k, k.Linear(xr, wr, br), mmOut), lossFormat)!;   // (...,V)
+        var z = DeviceOps.RoundedResult(k, DeviceOps.RoundedResult(k, k.Linear(xr, wr, br, DeviceOps.ProductFormat(policy)), mmOut), lossFormat)!;   // (...,V)
         int v = weight.ShapeArray[0];
         var z2 = z.Reshape([t.Length, v]);                                                                         // (N,V)
         var lossTensor = new Tensor(k.CrossEntropy(z2, t, ignoreIndex, labelSmoothing, reduction));
@@ -151,7 +151,8 @@ public static partial class F
             var a = k.CrossEntropyBackward(g, z2, t, ignoreIndex, labelSmoothing, scale);
             DeviceOps.RoundedResult(k, a, lossFormat);
             DeviceOps.RoundedResult(k, a, mm);
-            var (dx, dw, db) = k.LinearBackward(a.Reshape(z.Shape.ToArray()), xr, wr, x.RequiresGrad, weight.RequiresGrad, bias?.RequiresGrad ?? false);
+            var (dx, dw, db) = k.LinearBackward(a.Reshape(z.Shape.ToArray()), xr, wr, x.RequiresGrad, weight.RequiresGrad, bias?.RequiresGrad ?? false,
+                DeviceOps.ProductFormat(policy));
             a.Dispose();
             Autograd.AccumulateOnDevice(x, DeviceOps.RoundedResult(k, dx, mm));
             Autograd.AccumulateOnDevice(weight, DeviceOps.RoundedResult(k, dw, mm));

@@ -63,11 +63,11 @@ public static partial class F
         var policy = Autocast.Policy;
         var mm = policy.FormatFor(OpClass.MatMulInput);
         IDeviceBuffer ar = DeviceOps.Rounded(k, a.Buffer!, mm), br = DeviceOps.Rounded(k, b.Buffer!, mm);
-        var y = new Tensor(DeviceOps.RoundedResult(k, k.MatMul(ar, br), policy.FormatFor(OpClass.MatMulOutput))!);
+        var y = new Tensor(DeviceOps.RoundedResult(k, k.MatMul(ar, br, DeviceOps.ProductFormat(policy)), policy.FormatFor(OpClass.MatMulOutput))!);
         return Autograd.RecordOnDevice(y, "MatMul", [a, b], g =>
         {
             DeviceOps.RoundedResult(k, g, mm);
-            var (da, db) = k.MatMulBackward(g, ar, br, a.RequiresGrad, b.RequiresGrad);
+            var (da, db) = k.MatMulBackward(g, ar, br, a.RequiresGrad, b.RequiresGrad, DeviceOps.ProductFormat(policy));
             Autograd.AccumulateOnDevice(a, DeviceOps.RoundedResult(k, da, mm));
             Autograd.AccumulateOnDevice(b, DeviceOps.RoundedResult(k, db, mm));
         });
