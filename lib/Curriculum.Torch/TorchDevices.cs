@@ -23,6 +23,9 @@ public static class TorchDevices
             if (_registered == null)
             {
                 TorchRuntime.EnsureLoaded();
+                // libtorch's intra-op pool follows the engine's thread bound (torch.set_num_threads), as the managed kernels do.
+                torch.set_num_threads(Parallelism.MaxThreads);
+                Parallelism.MaxThreadsChanged += torch.set_num_threads;
                 var devices = new List<Device> { Make("torch-cpu", torch.CPU) };
                 if (torch.cuda.is_available()) devices.Add(Make("cuda", torch.CUDA));
                 foreach (var device in devices) Device.Register(device);
