@@ -69,6 +69,7 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         if (t.device_type == DeviceType.CPU)
         {
             FloatRounding.Round(MemoryMarshal.Cast<byte, float>(t.bytes), format);
+            GC.KeepAlive(t);                   // the span points into t's memory: t must outlive the writes
             return;
         }
         using var scope = torch.NewDisposeScope();
