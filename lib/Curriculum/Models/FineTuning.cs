@@ -33,7 +33,7 @@ public static class FineTuning
         if (logits.Rank != 2 || logits.Size(0) != labels.Length)
             throw new ArgumentException($"Accuracy: logits {Shapes.Text(logits.ShapeArray)} do not match {labels.Length} labels.");
         int k = logits.Size(1), correct = 0;
-        float[] values = logits.OnDevice ? logits.ToArray() : logits.Data;   // a device's logits are copied once
+        float[] values = logits.HostData();   // a device's logits are copied once
         for (int r = 0; r < labels.Length; r++)
             if (NextTokenPicker.ArgMax(values.AsSpan(r * k, k)) == labels[r]) correct++;
         return labels.Length == 0 ? double.NaN : (double)correct / labels.Length;

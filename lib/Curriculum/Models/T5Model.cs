@@ -105,7 +105,7 @@ public sealed class T5Model : Module
         using var _ = Autograd.NoGrad();
         var logits = Forward(ids, attentionMask, decoderIds);                     // (B,U,V)
         int b = labels.Size(0), u = labels.Size(1), v = Config.VocabSize;
-        float[] values = logits.OnDevice ? logits.ToArray() : logits.Data;        // a device's logits are copied once
+        float[] values = logits.HostData();        // a device's logits are copied once
         var result = new double[b];
         for (int r = 0; r < b; r++)
             for (int i = 0; i < u; i++)

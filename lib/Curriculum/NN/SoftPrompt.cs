@@ -31,7 +31,7 @@ public sealed class SoftPrompt : Module
             throw new ArgumentException($"SoftPrompt.InitFromTokens: embedding {Shapes.Text(tokenEmbedding.ShapeArray)} does not have width {Dim}.");
         if (tokenIds.Length != NumTokens) throw new ArgumentException($"SoftPrompt.InitFromTokens: {tokenIds.Length} ids for {NumTokens} prompt tokens.");
         int v = tokenEmbedding.Size(0);
-        float[] table = tokenEmbedding.OnDevice ? tokenEmbedding.ToArray() : tokenEmbedding.Data;   // a device's table is copied once
+        float[] table = tokenEmbedding.HostData();   // a device's table is copied once
         for (int k = 0; k < NumTokens; k++)
         {
             if ((uint)tokenIds[k] >= (uint)v) throw new ArgumentOutOfRangeException(nameof(tokenIds), tokenIds[k], $"SoftPrompt.InitFromTokens: id outside [0, {v}).");

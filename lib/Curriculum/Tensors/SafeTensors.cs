@@ -82,7 +82,7 @@ public static class SafeTensors
         for (long i = json.Length; i < headerLen; i++) stream.WriteByte((byte)' ');
         foreach (var e in entries)
             // A tensor on a device is copied to the host to be written.
-            stream.Write(e.F != null ? MemoryMarshal.AsBytes((e.F.OnDevice ? e.F.ToArray() : e.F.Data).AsSpan()) : MemoryMarshal.AsBytes(e.I!.Data.AsSpan()));
+            stream.Write(e.F != null ? MemoryMarshal.AsBytes(e.F.HostData().AsSpan()) : MemoryMarshal.AsBytes(e.I!.Data.AsSpan()));
     }
 
     /// <summary>Reads a file, checking the header and every entry; errors name the file and the offending entry.</summary>

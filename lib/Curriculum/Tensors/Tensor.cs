@@ -151,6 +151,9 @@ public sealed partial class Tensor
     /// <summary>The elements copied to a new host array, from whatever device they are on.</summary>
     public float[] ToArray() => _data != null ? (float[])_data.Clone() : _buffer!.ToArray();
 
+    /// <summary>The elements in host memory for reading: <see cref="Data"/> itself on cpu (no copy), a copy from a device.</summary>
+    internal float[] HostData() => _data ?? _buffer!.ToArray();
+
     /// <summary>The element at the given indices (one per dimension).</summary>
     [System.Runtime.CompilerServices.IndexerName("Element")]
     public float this[params int[] index] => Data[Shapes.FlatIndex(_shape, index)];

@@ -13,7 +13,7 @@ public static partial class F
         if (device.Kernels is { } kernels)
         {
             // cpu or another device -> device; dY arrives on the device and goes back to where x lives.
-            var y = new Tensor(kernels.FromHost(x.OnDevice ? x.ToArray() : x.Data, shape));
+            var y = new Tensor(kernels.FromHost(x.HostData(), shape));
             return Autograd.RecordOnDevice(y, "To", [x], g =>
             {
                 if (x.OnDevice) Autograd.AccumulateOnDevice(x, from.Kernels!.FromHost(g.ToArray(), shape));
