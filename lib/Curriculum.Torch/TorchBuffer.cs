@@ -6,7 +6,8 @@ namespace Curriculum.Torch;
 /// <summary>
 /// A tensor's elements on a libtorch device: one float32, contiguous torch tensor that never requires a gradient
 /// (our tape does the autograd). The native memory is freed on <see cref="Dispose"/>, or by the finaliser; the
-/// garbage collector is told its size so that it collects often enough for memory it cannot see.
+/// garbage collector is told its size so that it collects often enough for memory it cannot see. Every method that hands
+/// <see cref="Value"/> to libtorch keeps this buffer reachable until libtorch returns (see <see cref="GuardedTorchKernels"/>).
 /// </summary>
 internal sealed class TorchBuffer : IDeviceBuffer
 {
@@ -36,6 +37,7 @@ internal sealed class TorchBuffer : IDeviceBuffer
     {
         using var host = Value.cpu();             // a new handle (a copy only from another device)
         using var dense = host.contiguous();
+        GC.KeepAlive(this);
         return dense.data<float>().ToArray();
     }
 
@@ -45,14 +47,21 @@ internal sealed class TorchBuffer : IDeviceBuffer
             throw new ArgumentException($"CopyFrom: {values.Length} values for a buffer of {Value.numel()} elements on '{Device.Name}'.");
         using var host = torch.tensor(values.ToArray(), Value.shape);
         Value.copy_(host);
+        GC.KeepAlive(this);
     }
 
-    public IDeviceBuffer Reshape(int[] shape) => new TorchBuffer(Device, Value.reshape(Array.ConvertAll(shape, d => (long)d)));
+    public IDeviceBuffer Reshape(int[] shape)
+    {
+        var view = new TorchBuffer(Device, Value.reshape(Array.ConvertAll(shape, d => (long)d)));
+        GC.KeepAlive(this);
+        return view;
+    }
 
     public IDeviceBuffer Clone()
     {
         try { return new TorchBuffer(Device, Value.clone()); }
         catch (Exception e) when (TorchOutOfMemory.IsRefusal(e)) { throw TorchOutOfMemory.Translate(e, Device.Name); }
+        finally { GC.KeepAlive(this); }
     }
 
     public void Dispose()

@@ -38,7 +38,7 @@ public static class TorchDevices
     static Device Make(string name, torch.Device torchDevice)
     {
         var kernels = new TorchKernels(torchDevice);
-        var device = new Device(name, new OutOfMemoryGuardedKernels(kernels, name));
+        var device = new Device(name, new GuardedTorchKernels(kernels, name));
         kernels.Device = device;
         return device;
     }

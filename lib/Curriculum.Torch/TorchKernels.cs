@@ -27,6 +27,13 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     static long[] Dims(IReadOnlyList<int> shape) => shape.Select(d => (long)d).ToArray();
     TT Long(int[] values) => torch.tensor(Array.ConvertAll(values, v => (long)v), device: torchDevice);
 
+    // Every scalar handed to libtorch is an explicit Scalar that outlives the call: a constant below, or a `using` local.
+    // TorchSharp's implicit float -> Scalar makes a temporary that its finaliser may free while libtorch still reads it;
+    // its add(x) is add(x, 1) with such a temporary, so additions here name their alpha (NoImplicitTorchScalarsTests).
+    static readonly Scalar Zero = 0.ToScalar(), One = 1.ToScalar(), Two = 2.ToScalar(), Three = 3.ToScalar();
+    static readonly Scalar PointFive = 0.5.ToScalar(), MinusPointFive = (-0.5).ToScalar(), NegativeInfinity = float.NegativeInfinity.ToScalar();
+    static readonly Scalar OneF = 1f.ToScalar();
+
     // ---- memory ----
     public IDeviceBuffer FromHost(ReadOnlySpan<float> values, int[] shape)
     {
@@ -37,10 +44,11 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     public IDeviceBuffer Full(float value, int[] shape)
     {
         using var scope = torch.NewDisposeScope();
-        return Wrap(torch.full(Dims(shape), value, dtype: torch.ScalarType.Float32, device: torchDevice));
+        using var fill = value.ToScalar();
+        return Wrap(torch.full(Dims(shape), fill, dtype: torch.ScalarType.Float32, device: torchDevice));
     }
 
-    public void AddInPlace(IDeviceBuffer accumulator, IDeviceBuffer addend) => T(accumulator).add_(T(addend));
+    public void AddInPlace(IDeviceBuffer accumulator, IDeviceBuffer addend) => T(accumulator).add_(T(addend), One);
 
     /// <summary>The bytes this device's live buffers hold (<see cref="TorchMemoryCounter"/>).</summary>
     internal TorchMemoryCounter Memory { get; } = new();
@@ -102,8 +110,8 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     /// </summary>
     internal bool NativeHalfProducts { get; set; } = torchDevice.type == DeviceType.CUDA;
 
-    /// <summary>The kernels of a libtorch device (behind its out-of-memory guard).</summary>
-    internal static TorchKernels Of(Device device) => ((OutOfMemoryGuardedKernels)device.Kernels!).Torch;
+    /// <summary>The kernels of a libtorch device (behind its guards, <see cref="GuardedTorchKernels"/>).</summary>
+    internal static TorchKernels Of(Device device) => ((GuardedTorchKernels)device.Kernels!).Torch;
 
     // The dtype a product in `products` computes in: the 16-bit type on the native path, null for float32.
     torch.ScalarType? NativeType(FloatFormat products) => !NativeHalfProducts ? null : products switch
@@ -122,8 +130,9 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     {
         using var scope = torch.NewDisposeScope();
         var t = T(g);
+        using var by = inverse.ToScalar();
         bool found = !t.isfinite().all().item<bool>();
-        t.mul_(inverse);
+        t.mul_(by);
         return found;
     }
 
@@ -131,13 +140,15 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     public IDeviceBuffer Add(IDeviceBuffer a, IDeviceBuffer b, float alpha)
     {
         using var scope = torch.NewDisposeScope();
-        return Wrap(T(a).add(T(b), alpha));
+        using var a1 = alpha.ToScalar();
+        return Wrap(T(a).add(T(b), a1));
     }
 
     public IDeviceBuffer SumToShape(IDeviceBuffer g, int[] shape, float scale)
     {
         using var scope = torch.NewDisposeScope();
-        return Wrap(SumTo(T(g), shape).mul(scale));
+        using var by = scale.ToScalar();
+        return Wrap(SumTo(T(g), shape).mul(by));
     }
 
     // t summed over the leading dimensions broadcasting added and the ones it stretched from 1, reshaped to shape.
@@ -175,7 +186,8 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     public IDeviceBuffer AddScalar(IDeviceBuffer x, float c)
     {
         using var scope = torch.NewDisposeScope();
-        return Wrap(T(x).add(c));
+        using var c1 = c.ToScalar();
+        return Wrap(T(x).add(c1, One));
     }
 
     public IDeviceBuffer Exp(IDeviceBuffer x)
@@ -196,13 +208,16 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         using var generator = new torch.Generator(seed, torchDevice);
         var u = torch.rand(Dims(shape), dtype: torch.ScalarType.Float32, device: torchDevice, generator: generator);
         // Dropped where u < p, as the managed mask; kept elements scaled by 1/(1-p).
-        return Wrap(u.ge(p).to_type(torch.ScalarType.Float32).mul(1f / (1f - p)));
+        using var p1 = p.ToScalar();
+        using var keptScale = (1f / (1f - p)).ToScalar();
+        return Wrap(u.ge(p1).to_type(torch.ScalarType.Float32).mul(keptScale));
     }
 
     public IDeviceBuffer Scale(IDeviceBuffer x, float alpha)
     {
         using var scope = torch.NewDisposeScope();
-        return Wrap(T(x).mul(alpha));
+        using var by = alpha.ToScalar();
+        return Wrap(T(x).mul(by));
     }
 
     public IDeviceBuffer Tanh(IDeviceBuffer x)
@@ -215,7 +230,7 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     {
         using var scope = torch.NewDisposeScope();
         var yt = T(y);
-        return Wrap(T(g).mul(yt.mul(yt).neg().add(1)));
+        return Wrap(T(g).mul(yt.mul(yt).neg().add(One, One)));
     }
 
     public IDeviceBuffer Relu(IDeviceBuffer x)
@@ -228,7 +243,7 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     {
         using var scope = torch.NewDisposeScope();
         var gt = T(g);
-        return Wrap(gt.where(T(x).gt(0), torch.zeros_like(gt)));
+        return Wrap(gt.where(T(x).gt(Zero), torch.zeros_like(gt)));
     }
 
     public IDeviceBuffer Softmax(IDeviceBuffer x, int dim)
@@ -261,20 +276,23 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     public IDeviceBuffer SumAll(IDeviceBuffer x, double factor)
     {
         using var scope = torch.NewDisposeScope();
-        return Wrap(T(x).sum(type: torch.ScalarType.Float64).mul(factor).to_type(torch.ScalarType.Float32));
+        using var by = factor.ToScalar();
+        return Wrap(T(x).sum(type: torch.ScalarType.Float64).mul(by).to_type(torch.ScalarType.Float32));
     }
 
     public IDeviceBuffer SumDim(IDeviceBuffer x, int dim, bool keepDim, float scale)
     {
         using var scope = torch.NewDisposeScope();
         var sum = T(x).sum([(long)dim], keepdim: keepDim);
-        return Wrap(scale == 1f ? sum : sum.mul(scale));
+        using var by = scale.ToScalar();
+        return Wrap(scale == 1f ? sum : sum.mul(by));
     }
 
     public IDeviceBuffer BroadcastTo(IDeviceBuffer g, int[] shape, float scale)
     {
         using var scope = torch.NewDisposeScope();
-        return Wrap(T(g).mul(scale).expand(Dims(shape)).contiguous());
+        using var by = scale.ToScalar();
+        return Wrap(T(g).mul(by).expand(Dims(shape)).contiguous());
     }
 
     // ---- shapes and indexing ----
@@ -294,7 +312,7 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     {
         using var scope = torch.NewDisposeScope();
         var dx = torch.zeros(Dims(xShape), dtype: torch.ScalarType.Float32, device: torchDevice);
-        return Wrap(dx.index_add_(dim, Long(index), T(g), 1f));
+        return Wrap(dx.index_add_(dim, Long(index), T(g), OneF));
     }
 
     public IDeviceBuffer Gather(IDeviceBuffer x, int dim, int[] index, int[] indexShape)
@@ -381,7 +399,7 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         var gt = T(g);
         long c = gt.shape[^1];
         var dw = torch.zeros([numEmbeddings, c], dtype: torch.ScalarType.Float32, device: torchDevice);
-        return Wrap(dw.index_add_(0, Long(ids), gt.reshape(-1, c), 1f));
+        return Wrap(dw.index_add_(0, Long(ids), gt.reshape(-1, c), OneF));
     }
 
     public IDeviceBuffer Linear(IDeviceBuffer x, IDeviceBuffer weight, IDeviceBuffer? bias, FloatFormat products)
@@ -411,7 +429,8 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         var xt = T(x);
         var mean = xt.mean([-1L], keepdim: true);                         // (...,1)
         var xc = xt.sub(mean);
-        var rstd = xc.mul(xc).mean([-1L], keepdim: true).add(eps).rsqrt();   // 1/sqrt(biased var + eps)
+        using var eps1 = eps.ToScalar();
+        var rstd = xc.mul(xc).mean([-1L], keepdim: true).add(eps1, One).rsqrt();   // 1/sqrt(biased var + eps)
         if (statsFormat != FloatFormat.Fp32)
         {
             // The managed kernel rounds the row statistics, then normalises with them: x - mean again with the rounded mean.
@@ -421,7 +440,7 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         }
         var y = xc.mul(rstd);
         if (weight != null) y = y.mul(T(weight));
-        if (bias != null) y = y.add(T(bias));
+        if (bias != null) y = y.add(T(bias), One);
         return (Wrap(y), Wrap(mean), Wrap(rstd));
     }
 
@@ -445,10 +464,11 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     }
 
     const double SqrtTwoOverPi = 0.79788456080286536;
-    const double InvSqrt2Pi = 0.39894228040143268;
+    static readonly Scalar InvSqrt2Pi = 0.39894228040143268.ToScalar(), InvSqrt2 = (1 / Math.Sqrt(2)).ToScalar();
+    static readonly Scalar TanhCubic = 0.044715.ToScalar(), TanhCubicSlope = (3 * 0.044715).ToScalar(), TwoSqrtTwoOverPi = (2 * SqrtTwoOverPi).ToScalar();
 
     // The tanh form's gate 0.5·(1 + tanh u) as σ(2u), u = √(2/π)(x + 0.044715x³): the managed op's form, exact in the left tail.
-    static TT TanhGateArgument(TT x) => x.add(x.pow(3).mul(0.044715)).mul(2 * SqrtTwoOverPi);
+    static TT TanhGateArgument(TT x) => x.add(x.pow(Three).mul(TanhCubic), One).mul(TwoSqrtTwoOverPi);
 
     public IDeviceBuffer Gelu(IDeviceBuffer x, GeluApproximation approximate)
     {
@@ -467,14 +487,14 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
             // d/dx x·σ(2u) = σ + x·2u'·σ(1 - σ), 1 - σ(2u) = σ(-2u), u' = √(2/π)(1 + 3·0.044715x²)
             var a = TanhGateArgument(xt);
             var s = a.sigmoid();
-            var du2 = xt.pow(2).mul(3 * 0.044715).add(1).mul(2 * SqrtTwoOverPi);
-            d = s.add(xt.mul(du2).mul(s).mul(a.neg().sigmoid()));
+            var du2 = xt.pow(Two).mul(TanhCubicSlope).add(One, One).mul(TwoSqrtTwoOverPi);
+            d = s.add(xt.mul(du2).mul(s).mul(a.neg().sigmoid()), One);
         }
         else
         {
             // Φ(x) + x·φ(x), in place after the first op of each factor (fewer (B,T,F) temporaries)
-            var cdf = xt.mul(1 / Math.Sqrt(2)).erf_().add_(1).mul_(0.5);
-            d = xt.pow(2).mul_(-0.5).exp_().mul_(InvSqrt2Pi).mul_(xt).add_(cdf);
+            var cdf = xt.mul(InvSqrt2).erf_().add_(One, One).mul_(PointFive);
+            d = xt.pow(Two).mul_(MinusPointFive).exp_().mul_(InvSqrt2Pi).mul_(xt).add_(cdf, One);
         }
         return Wrap(d.mul_(T(g)));
     }
@@ -489,12 +509,13 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     (TT Y, TT P, TT Used) Attend(TT q, TT k, TT v, TT? attnMask, bool isCausal, TT? dropoutMask, float scale, AttentionFormats f)
     {
         long tq = q.shape[2], tk = k.shape[2];
-        var s = Product(q, k.transpose(-2, -1), f.Products).mul(scale);   // (B,H,Tq,Tk)
+        using var by = scale.ToScalar();
+        var s = Product(q, k.transpose(-2, -1), f.Products).mul(by);      // (B,H,Tq,Tk)
         Round(s, f.MatMulOutput);
         Round(s, f.Softmax);
-        if (attnMask is not null) s = s.add(attnMask);
+        if (attnMask is not null) s = s.add(attnMask, One);
         if (isCausal)
-            s = s.masked_fill(torch.ones([tq, tk], dtype: torch.ScalarType.Bool, device: torchDevice).triu(1), float.NegativeInfinity);
+            s = s.masked_fill(torch.ones([tq, tk], dtype: torch.ScalarType.Bool, device: torchDevice).triu(1), NegativeInfinity);
         var p = softmax(s, -1);
         if (attnMask is not null) p = p.nan_to_num(0);                    // a fully masked row: zeros, as the managed op
         Round(p, f.Softmax);
@@ -514,7 +535,8 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         var ds = p.mul(dp.sub(dp.mul(p).sum([-1L], keepdim: true)));      // P ∘ (dP - Σ_j dP·P)
         Round(ds, f.Softmax);
         Round(ds, f.MatMulInput);
-        return (Product(ds, k, f.Products).mul(scale), Product(ds.transpose(-2, -1), q, f.Products).mul(scale), dv);
+        using var by = scale.ToScalar();
+        return (Product(ds, k, f.Products).mul(by), Product(ds.transpose(-2, -1), q, f.Products).mul(by), dv);
     }
 
     // Y with the heads merged back into channels (B,Tq,H·Dv), or kept (B,H,Tq,Dv) as SDPA returns it.
@@ -608,16 +630,19 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     {
         long v = z.shape[1];
         var a = softmax(z, 1);
-        if (labelSmoothing != 0) a.sub_(labelSmoothing / v);
+        using var spread = (labelSmoothing / v).ToScalar();
+        using var target = (-(1 - labelSmoothing)).ToScalar();
+        using var by = scale.ToScalar();
+        if (labelSmoothing != 0) a.sub_(spread);
         var ignored = new List<long>();
         var safe = new long[targets.Length];                               // ignored rows point at class 0, then are zeroed
         for (int i = 0; i < targets.Length; i++)
             if (targets[i] == ignoreIndex) ignored.Add(i);
             else safe[i] = targets[i];
         a.scatter_add_(1, torch.tensor(safe, device: torchDevice).unsqueeze(1),
-            torch.full([targets.Length, 1], -(1 - labelSmoothing), device: torchDevice));
-        if (ignored.Count > 0) a.index_fill_(0, torch.tensor(ignored.ToArray(), device: torchDevice), 0);
-        return a.mul_(gLoss.mul(scale));
+            torch.full([targets.Length, 1], target, device: torchDevice));
+        if (ignored.Count > 0) a.index_fill_(0, torch.tensor(ignored.ToArray(), device: torchDevice), Zero);
+        return a.mul_(gLoss.mul(by));
     }
 
     public (IDeviceBuffer Loss, IDeviceBuffer Logits) LinearCrossEntropy(IDeviceBuffer x, IDeviceBuffer weight, IDeviceBuffer? bias, int[] targets,
@@ -652,19 +677,25 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         return d.mul(d).sum().item<double>();
     }
 
-    public void ScaleInPlace(IDeviceBuffer x, float alpha) => T(x).mul_(alpha);
+    public void ScaleInPlace(IDeviceBuffer x, float alpha)
+    {
+        using var by = alpha.ToScalar();
+        T(x).mul_(by);
+    }
 
     public void AdamWUpdate(IDeviceBuffer p, IDeviceBuffer g, IDeviceBuffer m, IDeviceBuffer v, float decay, float beta1, float beta2,
         float stepSize, float invBc2Sqrt, float eps, FloatFormat stateFormat)
     {
         using var scope = torch.NewDisposeScope();
         TT gt = T(g), mt = T(m), vt = T(v);
-        mt.mul_(beta1).add_(gt, 1 - beta1);
-        vt.mul_(beta2).addcmul_(gt, gt, 1 - beta2);
+        using Scalar b1 = beta1.ToScalar(), oneMinusB1 = (1 - beta1).ToScalar(), b2 = beta2.ToScalar(), oneMinusB2 = (1 - beta2).ToScalar();
+        using Scalar bc2 = invBc2Sqrt.ToScalar(), eps1 = eps.ToScalar(), keep = decay.ToScalar(), step = (-stepSize).ToScalar();
+        mt.mul_(b1).add_(gt, oneMinusB1);
+        vt.mul_(b2).addcmul_(gt, gt, oneMinusB2);
         Round(mt, stateFormat);
         Round(vt, stateFormat);
-        var denom = vt.sqrt().mul_(invBc2Sqrt).add_(eps);
-        T(p).mul_(decay).addcdiv_(mt, denom, -stepSize);
+        var denom = vt.sqrt().mul_(bc2).add_(eps1, One);
+        T(p).mul_(keep).addcdiv_(mt, denom, step);
     }
 
     public void SgdUpdate(IDeviceBuffer p, IDeviceBuffer g, IDeviceBuffer? momentumBuffer, bool firstStep, float lr, float weightDecay,
@@ -672,15 +703,16 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     {
         using var scope = torch.NewDisposeScope();
         TT pt = T(p), d = T(g);
-        if (weightDecay != 0f) d = d.add(pt, weightDecay);               // a new tensor: the gradient stays as it was
+        using Scalar wd = weightDecay.ToScalar(), mu = momentum.ToScalar(), oneMinusDampening = (1 - dampening).ToScalar(), step = (-lr).ToScalar();
+        if (weightDecay != 0f) d = d.add(pt, wd);                        // a new tensor: the gradient stays as it was
         if (momentumBuffer != null)
         {
             var b = T(momentumBuffer);
             if (firstStep) b.copy_(d);
-            else b.mul_(momentum).add_(d, 1 - dampening);
+            else b.mul_(mu).add_(d, oneMinusDampening);
             Round(b, stateFormat);
-            d = nesterov ? d.add(b, momentum) : b;
+            d = nesterov ? d.add(b, mu) : b;
         }
-        pt.add_(d, -lr);
+        pt.add_(d, step);
     }
 }
