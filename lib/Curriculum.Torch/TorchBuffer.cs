@@ -21,7 +21,7 @@ internal sealed class TorchBuffer : IDeviceBuffer
         Value = value;
         Shape = Array.ConvertAll(value.shape, d => checked((int)d));
         _bytes = Math.Max(1, value.numel() * 4);
-        GC.AddMemoryPressure(_bytes);
+        NativeMemoryPressure.Add(_bytes);
         _storage = Counter.Hold(value).Key;
     }
 
@@ -70,14 +70,14 @@ internal sealed class TorchBuffer : IDeviceBuffer
         _disposed = true;
         Counter.Release(_storage);             // before the memory is freed and its address can be reused
         Value.Dispose();
-        GC.RemoveMemoryPressure(_bytes);
+        NativeMemoryPressure.Remove(_bytes);
         GC.SuppressFinalize(this);
     }
 
     ~TorchBuffer()
     {
         if (_disposed) return;
-        GC.RemoveMemoryPressure(_bytes);
+        NativeMemoryPressure.Remove(_bytes);
         Counter.Release(_storage);
     }
 }
