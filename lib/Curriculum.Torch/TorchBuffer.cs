@@ -6,7 +6,7 @@ namespace Curriculum.Torch;
 /// <summary>
 /// A tensor's elements on a libtorch device: one float32, contiguous torch tensor that never requires a gradient
 /// (our tape does the autograd). The native memory is freed on <see cref="Dispose"/>, or by the finaliser; the
-/// garbage collector is told its size so that it collects often enough for memory it cannot see. Every method that hands
+/// garbage collector is told its size (<see cref="NativeMemoryPressure"/>) so that it collects often enough for memory it cannot see. Every method that hands
 /// <see cref="Value"/> to libtorch keeps this buffer reachable until libtorch returns (see <see cref="GuardedTorchKernels"/>).
 /// </summary>
 internal sealed class TorchBuffer : IDeviceBuffer
