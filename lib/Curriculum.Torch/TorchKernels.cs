@@ -32,7 +32,6 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     // its add(x) is add(x, 1) with such a temporary, so additions here name their alpha (NoImplicitTorchScalarsTests).
     static readonly Scalar Zero = 0.ToScalar(), One = 1.ToScalar(), Two = 2.ToScalar(), Three = 3.ToScalar();
     static readonly Scalar PointFive = 0.5.ToScalar(), MinusPointFive = (-0.5).ToScalar(), NegativeInfinity = float.NegativeInfinity.ToScalar();
-    static readonly Scalar OneF = 1f.ToScalar();
 
     // ---- memory ----
     public IDeviceBuffer FromHost(ReadOnlySpan<float> values, int[] shape)
@@ -312,7 +311,7 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
     {
         using var scope = torch.NewDisposeScope();
         var dx = torch.zeros(Dims(xShape), dtype: torch.ScalarType.Float32, device: torchDevice);
-        return Wrap(dx.index_add_(dim, Long(index), T(g), OneF));
+        return Wrap(dx.index_add_(dim, Long(index), T(g), One));
     }
 
     public IDeviceBuffer Gather(IDeviceBuffer x, int dim, int[] index, int[] indexShape)
@@ -399,7 +398,7 @@ internal sealed class TorchKernels(torch.Device torchDevice) : IDeviceKernels
         var gt = T(g);
         long c = gt.shape[^1];
         var dw = torch.zeros([numEmbeddings, c], dtype: torch.ScalarType.Float32, device: torchDevice);
-        return Wrap(dw.index_add_(0, Long(ids), gt.reshape(-1, c), OneF));
+        return Wrap(dw.index_add_(0, Long(ids), gt.reshape(-1, c), One));
     }
 
     public IDeviceBuffer Linear(IDeviceBuffer x, IDeviceBuffer weight, IDeviceBuffer? bias, FloatFormat products)
