@@ -5,16 +5,20 @@ namespace Curriculum.Models;
 
 /// <summary>
 /// The BERT encoder (Devlin et al. 2019; Hugging Face's <c>BertModel</c>): token + learned position + segment (token type)
-/// embeddings summed and normalised, a stack of bidirectional blocks (post-LN by default, see <see cref="BertConfig"/>),
+/// embeddings summed and normalised (or, with <see cref="PositionEncoding.RelativeBias"/>, no position embedding and T5's
+/// learned bias per distance on every layer's attention scores), a stack of bidirectional blocks (post-LN by default, see <see cref="BertConfig"/>),
 /// and the pooler, tanh(dense(h_[CLS])), that NSP and sentence classifiers read.
-/// Parameter names: tok, pos, seg (segment / token type), ln_emb, blocks.N.{qkv,proj,ln1,fc1,fc2,ln2}, [ln_f for pre-LN], pooler.
+/// Parameter names: tok, pos (absolute) or rel_bias (relative), seg (segment / token type), ln_emb, blocks.N.{qkv,proj,ln1,fc1,fc2,ln2}, [ln_f for pre-LN], pooler.
 /// Initialised as BERT: N(0, 0.02) matrices, zero biases.
 /// </summary>
 public sealed class BertModel : Module
 {
     public BertConfig Config { get; }
     public Embedding Tok { get; }
-    public Embedding Pos { get; }
+    /// <summary>The absolute position table; null with relative positions.</summary>
+    public Embedding? Pos { get; }
+    /// <summary>The relative position bias shared by every layer; null with absolute positions.</summary>
+    public RelativePositionBias? RelativeBias { get; }
     public Embedding Segment { get; }
     public LayerNorm LnEmb { get; }
     public ModuleList<Module> Blocks { get; }
@@ -27,7 +31,8 @@ public sealed class BertModel : Module
         Config = config;
         _generator = generator;
         Tok = RegisterModule("tok", new Embedding(config.VocabSize, config.Dim, generator));
-        Pos = RegisterModule("pos", new Embedding(config.MaxPositions, config.Dim, generator));
+        if (config.Positions == PositionEncoding.Absolute) Pos = RegisterModule("pos", new Embedding(config.MaxPositions, config.Dim, generator));
+        else RelativeBias = RegisterModule("rel_bias", new RelativePositionBias(BertConfig.RelativeBuckets, BertConfig.RelativeMaxDistance, config.Heads, bidirectional: true, generator));
         Segment = RegisterModule("seg", new Embedding(config.TypeVocabSize, config.Dim, generator));
         LnEmb = RegisterModule("ln_emb", new LayerNorm(config.Dim, config.LayerNormEps));
         Blocks = RegisterModule("blocks", new ModuleList<Module>(Enumerable.Range(0, config.Layers).Select(_ => config.Norm == NormPlacement.PostLn
@@ -46,7 +51,7 @@ public sealed class BertModel : Module
     {
         ModelInputs.CheckIds(ids, Config.VocabSize, Config.MaxPositions, "BertModel input ids");
         int t = ids.Size(1);
-        var x = Tok.Forward(ids) + Pos.Forward(IntTensor.Arange(t));              // (B,T,C) + (T,C)
+        var x = Pos != null ? Tok.Forward(ids) + Pos.Forward(IntTensor.Arange(t)) : Tok.Forward(ids);   // (B,T,C) + (T,C)
         if (tokenTypeIds != null)
         {
             ModelInputs.CheckSameShape(ids, tokenTypeIds, "BertModel token type ids");
@@ -59,6 +64,11 @@ public sealed class BertModel : Module
         {
             ModelInputs.CheckSameShape(ids, attentionMask, "BertModel attention mask");
             mask = AttentionMask.FromPadding(attentionMask).To(x.Device);             // (B,1,1,T), where the model is
+        }
+        if (RelativeBias != null)
+        {
+            var bias = RelativeBias.Forward(t, t);                                     // (1,H,T,T), learned, where the model is
+            mask = mask != null ? bias + mask : bias;
         }
         foreach (var block in Blocks)
             x = block is PostLnTransformerBlock post ? post.Forward(x, mask) : ((TransformerBlock)block).Forward(x, mask);

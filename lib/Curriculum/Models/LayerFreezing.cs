@@ -22,7 +22,7 @@ public static class LayerFreezing
     {
         Check(n, bert.Blocks.Count);
         if (n == 0) return;
-        foreach (Module m in new Module[] { bert.Tok, bert.Pos, bert.Segment, bert.LnEmb }) FineTuning.Freeze(m);
+        foreach (Module? m in new Module?[] { bert.Tok, bert.Pos, bert.RelativeBias, bert.Segment, bert.LnEmb }) if (m != null) FineTuning.Freeze(m);
         for (int i = 0; i < n; i++) FineTuning.Freeze(bert.Blocks[i]);
     }
 

@@ -28,6 +28,7 @@ public static partial class F
             || sv[0] != sk[0] || sv[1] != sk[1] || sv[2] != sk[2])
             throw new ArgumentException($"ScaledDotProductAttention: q {Shapes.Text(sq)}, k {Shapes.Text(sk)}, v {Shapes.Text(sv)} do not fit (need (B,H,Tq,D), (B,H,Tk,D), (B,H,Tk,Dv)).");
         int b = sq[0], h = sq[1], tq = sq[2], d = sq[3], tk = sk[2], dv = sv[3];
+        if (attnMask is { RequiresGrad: true }) return AttentionWithLearnedMask(q, k, v, attnMask, isCausal, dropoutP, generator, scale ?? 1f / MathF.Sqrt(d));
         if (q.OnDevice || k.OnDevice || v.OnDevice || (attnMask?.OnDevice ?? false))
             return ScaledDotProductAttentionOnDevice(q, k, v, attnMask, isCausal, dropoutP, generator, [b, h, tq, tk], scale ?? 1f / MathF.Sqrt(d));
         var dims = new AttentionDims(b, h, tq, tk, d, dv);
@@ -49,6 +50,9 @@ public static partial class F
             || numHeads <= 0 || sq[2] % numHeads != 0 || sv[2] % numHeads != 0)
             throw new ArgumentException($"MultiHeadAttention: q {Shapes.Text(sq)}, k {Shapes.Text(sk)}, v {Shapes.Text(sv)} with {numHeads} heads do not fit (need (B,Tq,C), (B,Tk,C), (B,Tk,Cv), C and Cv divisible by the heads).");
         int b = sq[0], tq = sq[1], c = sq[2], tk = sk[1], cv = sv[2], d = c / numHeads, dv = cv / numHeads;
+        if (attnMask is { RequiresGrad: true })
+            return AttentionWithLearnedMask(SplitHeads(q, numHeads), SplitHeads(k, numHeads), SplitHeads(v, numHeads), attnMask, isCausal,
+                dropoutP, generator, 1f / MathF.Sqrt(d)).Permute(0, 2, 1, 3).Reshape(b, tq, cv);
         if (q.OnDevice || k.OnDevice || v.OnDevice || (attnMask?.OnDevice ?? false))
             return MultiHeadAttentionOnDevice(q, k, v, numHeads, attnMask, isCausal, dropoutP, generator, [b, numHeads, tq, tk], 1f / MathF.Sqrt(d));
         var dims = new AttentionDims(b, numHeads, tq, tk, d, dv);
@@ -68,6 +72,11 @@ public static partial class F
         if (s.Length != 3 || s[2] % 3 != 0 || numHeads <= 0 || (s[2] / 3) % numHeads != 0)
             throw new ArgumentException($"SelfAttention: qkv {Shapes.Text(s)} with {numHeads} heads does not fit (need (B,T,3C), C divisible by the heads).");
         int b = s[0], t = s[1], c = s[2] / 3, d = c / numHeads;
+        if (attnMask is { RequiresGrad: true })
+        {
+            var parts = Split(qkv, c, 2);                                          // q, k, v (B,T,C)
+            return MultiHeadAttention(parts[0], parts[1], parts[2], numHeads, attnMask, isCausal, dropoutP, generator);
+        }
         if (qkv.OnDevice || (attnMask?.OnDevice ?? false)) return SelfAttentionOnDevice(qkv, numHeads, attnMask, isCausal, dropoutP, generator, 1f / MathF.Sqrt(d));
         var dims = new AttentionDims(b, numHeads, t, t, d, d);
         return AttentionCore("SelfAttention", dims, [qkv],
@@ -125,6 +134,30 @@ public static partial class F
             Autograd.AccumulateOnDevice(k, dk);
             Autograd.AccumulateOnDevice(v, dv);
         });
+    }
+
+    /// <summary>
+    /// Attention whose additive mask needs a gradient (a learned position bias, as T5's): the fused kernel's backward gives
+    /// q, k and v only, so the scores are built from engine ops, softmax(scale·Q Kᵀ + mask [+ causal]) V, and the mask
+    /// gets dS summed over what it broadcast. q (B,H,Tq,D), k (B,H,Tk,D), v (B,H,Tk,Dv) -> (B,H,Tq,Dv).
+    /// Dropout draws its mask with <see cref="Dropout"/>, not in the fused kernel's order.
+    /// </summary>
+    static Tensor AttentionWithLearnedMask(Tensor q, Tensor k, Tensor v, Tensor mask, bool isCausal, float dropoutP, Generator? generator, float scale)
+    {
+        int tq = q.Size(2), tk = k.Size(2);
+        CheckDropoutAndMask("Attention", dropoutP, mask, [q.Size(0), q.Size(1), tq, tk]);
+        var scores = MatMul(q, k.Transpose(2, 3)) * scale + mask;                  // (B,H,Tq,Tk)
+        if (isCausal) scores = scores + AttentionMask.Causal(tq, tk).To(scores.Device);
+        var probs = Softmax(scores, -1);
+        if (dropoutP > 0f) probs = Dropout(probs, dropoutP, true, generator);
+        return MatMul(probs, v);
+    }
+
+    /// <summary>Heads as channel groups: x (B,T,C) -> (B,H,T,C/H).</summary>
+    static Tensor SplitHeads(Tensor x, int numHeads)
+    {
+        int b = x.Size(0), t = x.Size(1), c = x.Size(2);
+        return x.Reshape(b, t, numHeads, c / numHeads).Permute(0, 2, 1, 3);
     }
 
     /// <summary>Dropout in [0, 1) and a mask that broadcasts to the scores' shape <paramref name="full"/> (B,H,Tq,Tk).</summary>
