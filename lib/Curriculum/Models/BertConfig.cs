@@ -2,14 +2,16 @@ namespace Curriculum.Models;
 
 /// <summary>
 /// Sizes of a <see cref="BertModel"/>: vocabulary, max positions, segment types, width, layers, heads, MLP width,
-/// dropout, where LayerNorm goes, how positions are encoded (relative: T5's 32 buckets reaching 128 tokens). Tiny / small / base are the benchmark's sizes (tools/reference/torch_train_step.py);
+/// dropout, where LayerNorm goes, how positions are encoded (relative: T5's 32 buckets reaching 128 tokens), whether the
+/// summed embeddings are normalised and whether the MLM head transforms before its tied decoder (both BERT's; T5 and
+/// GPT-2 do neither). Tiny / small / base are the benchmark's sizes (tools/reference/torch_train_step.py);
 /// nano is the notebooks' CI size; vary the vocabulary with <c>with { VocabSize = n }</c>.
 /// Post-LN is the default because it is BERT's own (Devlin et al. 2019), so what the notebooks measure is BERT's
 /// behaviour (including its need for warm-up); <see cref="NormPlacement.PreLn"/> is there to compare.
 /// </summary>
 public sealed record BertConfig(int VocabSize, int MaxPositions, int Dim, int Layers, int Heads, int FfnDim,
     int TypeVocabSize = 2, float Dropout = 0f, NormPlacement Norm = NormPlacement.PostLn, float LayerNormEps = 1e-12f,
-    PositionEncoding Positions = PositionEncoding.Absolute)
+    PositionEncoding Positions = PositionEncoding.Absolute, bool EmbeddingLayerNorm = true, bool MlmHeadTransform = true)
 {
     public const int RelativeBuckets = 32, RelativeMaxDistance = 128;
 
@@ -28,19 +30,21 @@ public sealed record BertConfig(int VocabSize, int MaxPositions, int Dim, int La
     };
 
     /// <summary>
-    /// Parameters of <see cref="BertForPreTraining"/> by formula: embeddings (V+P+S)·C + 2C, or with relative positions
-    /// (V+S)·C + 2C and a bias table of buckets·H; per layer 4C² + 2C·F + F + 9C;
-    /// pre-LN's final LayerNorm 2C; pooler C² + C; MLM transform C² + 3C and decoder bias V (its matrix is the tied
+    /// Parameters of <see cref="BertForPreTraining"/> by formula: embeddings (V+P+S)·C, or with relative positions
+    /// (V+S)·C and a bias table of buckets·H, and their LayerNorm 2C; per layer 4C² + 2C·F + F + 9C;
+    /// pre-LN's final LayerNorm 2C; pooler C² + C; MLM transform C² + 3C (when on) and decoder bias V (its matrix is the tied
     /// embedding); NSP classifier 2C + 2.
     /// </summary>
     public long ParameterCount()
     {
         long c = Dim, f = FfnDim;
         long embeddings = Positions == PositionEncoding.Absolute
-            ? ((long)VocabSize + MaxPositions + TypeVocabSize) * c + 2 * c
-            : ((long)VocabSize + TypeVocabSize) * c + 2 * c + (long)RelativeBuckets * Heads;
+            ? ((long)VocabSize + MaxPositions + TypeVocabSize) * c
+            : ((long)VocabSize + TypeVocabSize) * c + (long)RelativeBuckets * Heads;
+        if (EmbeddingLayerNorm) embeddings += 2 * c;
         long perLayer = 4 * c * c + 2 * c * f + f + 9 * c;
         long finalNorm = Norm == NormPlacement.PreLn ? 2 * c : 0;
-        return embeddings + Layers * perLayer + finalNorm + (c * c + c) + (c * c + 3 * c + VocabSize) + (2 * c + 2);
+        long mlmHead = (MlmHeadTransform ? c * c + 3 * c : 0) + VocabSize;
+        return embeddings + Layers * perLayer + finalNorm + (c * c + c) + mlmHead + (2 * c + 2);
     }
 }

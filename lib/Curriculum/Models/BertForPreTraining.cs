@@ -12,23 +12,27 @@ public sealed record BertPretrainingOutput(Tensor MlmLoss, Tensor NspLoss, Tenso
 
 /// <summary>
 /// BERT with its pre-training heads (Hugging Face's <c>BertForPreTraining</c>):
-/// MLM: logits = LN(GELU(dense(h))) Eᵀ + b, the decoder matrix tied to the token embedding E with its own bias b (V);
+/// MLM: logits = LN(GELU(dense(h))) Eᵀ + b, the decoder matrix tied to the token embedding E with its own bias b (V)
+/// (without <see cref="BertConfig.MlmHeadTransform"/>: h Eᵀ + b, as T5 and GPT-2 read their tied embedding);
 /// NSP: a 2-way classifier on the pooled [CLS] (label 0 = B follows A, 1 = B is random).
-/// Parameter names: bert.*, mlm_dense, mlm_ln, mlm_bias, nsp.
+/// Parameter names: bert.*, mlm_dense and mlm_ln (with the transform), mlm_bias, nsp.
 /// </summary>
 public sealed class BertForPreTraining : Module
 {
     public BertModel Bert { get; }
-    public Linear MlmDense { get; }
-    public LayerNorm MlmLn { get; }
+    public Linear? MlmDense { get; }
+    public LayerNorm? MlmLn { get; }
     public Tensor MlmBias { get; }
     public Linear Nsp { get; }
 
     public BertForPreTraining(BertConfig config, Generator? generator = null)
     {
         Bert = RegisterModule("bert", new BertModel(config, generator));
-        MlmDense = RegisterModule("mlm_dense", new Linear(config.Dim, config.Dim, true, generator));
-        MlmLn = RegisterModule("mlm_ln", new LayerNorm(config.Dim, config.LayerNormEps));
+        if (config.MlmHeadTransform)
+        {
+            MlmDense = RegisterModule("mlm_dense", new Linear(config.Dim, config.Dim, true, generator));
+            MlmLn = RegisterModule("mlm_ln", new LayerNorm(config.Dim, config.LayerNormEps));
+        }
         MlmBias = RegisterParameter("mlm_bias", Tensor.Zeros(config.VocabSize));
         Nsp = RegisterModule("nsp", new Linear(config.Dim, 2, true, generator));
         WeightInit.Normal(this, generator);
@@ -36,8 +40,8 @@ public sealed class BertForPreTraining : Module
 
     public BertConfig Config => Bert.Config;
 
-    /// <summary>The MLM transform before the tied decoder: x (...,C) -> LN(GELU(dense(x))) (...,C).</summary>
-    Tensor MlmTransform(Tensor x) => MlmLn.Forward(F.Gelu(MlmDense.Forward(x)));
+    /// <summary>The MLM transform before the tied decoder: x (...,C) -> LN(GELU(dense(x))) (...,C), or x itself when off.</summary>
+    Tensor MlmTransform(Tensor x) => MlmDense != null && MlmLn != null ? MlmLn.Forward(F.Gelu(MlmDense.Forward(x))) : x;
 
     /// <summary>MLM logits at every position: hidden (B,T,C) -> (B,T,V).</summary>
     public Tensor MlmLogits(Tensor hidden) => F.Linear(MlmTransform(hidden), Bert.Tok.Weight, MlmBias);

@@ -5,10 +5,10 @@ namespace Curriculum.Models;
 
 /// <summary>
 /// The BERT encoder (Devlin et al. 2019; Hugging Face's <c>BertModel</c>): token + learned position + segment (token type)
-/// embeddings summed and normalised (or, with <see cref="PositionEncoding.RelativeBias"/>, no position embedding and T5's
+/// embeddings summed and normalised (the normalisation can be left out, as T5 and GPT-2 do; or, with <see cref="PositionEncoding.RelativeBias"/>, no position embedding and T5's
 /// learned bias per distance on every layer's attention scores), a stack of bidirectional blocks (post-LN by default, see <see cref="BertConfig"/>),
 /// and the pooler, tanh(dense(h_[CLS])), that NSP and sentence classifiers read.
-/// Parameter names: tok, pos (absolute) or rel_bias (relative), seg (segment / token type), ln_emb, blocks.N.{qkv,proj,ln1,fc1,fc2,ln2}, [ln_f for pre-LN], pooler.
+/// Parameter names: tok, pos (absolute) or rel_bias (relative), seg (segment / token type), ln_emb (when on), blocks.N.{qkv,proj,ln1,fc1,fc2,ln2}, [ln_f for pre-LN], pooler.
 /// Initialised as BERT: N(0, 0.02) matrices, zero biases.
 /// </summary>
 public sealed class BertModel : Module
@@ -20,7 +20,8 @@ public sealed class BertModel : Module
     /// <summary>The relative position bias shared by every layer; null with absolute positions.</summary>
     public RelativePositionBias? RelativeBias { get; }
     public Embedding Segment { get; }
-    public LayerNorm LnEmb { get; }
+    /// <summary>The LayerNorm of the summed embeddings; null when <see cref="BertConfig.EmbeddingLayerNorm"/> is off.</summary>
+    public LayerNorm? LnEmb { get; }
     public ModuleList<Module> Blocks { get; }
     public LayerNorm? LnF { get; }
     public Linear Pooler { get; }
@@ -34,7 +35,7 @@ public sealed class BertModel : Module
         if (config.Positions == PositionEncoding.Absolute) Pos = RegisterModule("pos", new Embedding(config.MaxPositions, config.Dim, generator));
         else RelativeBias = RegisterModule("rel_bias", new RelativePositionBias(BertConfig.RelativeBuckets, BertConfig.RelativeMaxDistance, config.Heads, bidirectional: true, generator));
         Segment = RegisterModule("seg", new Embedding(config.TypeVocabSize, config.Dim, generator));
-        LnEmb = RegisterModule("ln_emb", new LayerNorm(config.Dim, config.LayerNormEps));
+        if (config.EmbeddingLayerNorm) LnEmb = RegisterModule("ln_emb", new LayerNorm(config.Dim, config.LayerNormEps));
         Blocks = RegisterModule("blocks", new ModuleList<Module>(Enumerable.Range(0, config.Layers).Select(_ => config.Norm == NormPlacement.PostLn
             ? (Module)new PostLnTransformerBlock(config.Dim, config.Heads, config.FfnDim, config.Dropout, config.LayerNormEps, generator)
             : new TransformerBlock(config.Dim, config.Heads, config.FfnDim, config.Dropout, generator: generator))));
@@ -58,7 +59,7 @@ public sealed class BertModel : Module
             x = x + Segment.Forward(tokenTypeIds);
         }
         else x = x + Segment.Forward(new IntTensor([0], 1));                           // + (1,C): every token in segment A
-        x = F.Dropout(LnEmb.Forward(x), Config.Dropout, Training, _generator);
+        x = F.Dropout(LnEmb != null ? LnEmb.Forward(x) : x, Config.Dropout, Training, _generator);
         Tensor? mask = null;
         if (attentionMask != null)
         {

@@ -97,17 +97,24 @@ public class BertOnTorchDeviceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void EveryParameterGradientOfOneMlmAndNspBackwardMatchesCpu()
+    public void EveryParameterGradientOfOneMlmAndNspBackwardMatchesCpu() => GradientsMatchCpu(Config);
+
+    /// <summary>T5's choices in BERT: the relative bias (through engine ops, with its gradient), no embedding norm, no MLM transform.</summary>
+    [Fact]
+    public void EveryParameterGradientOfTheRelativePositionEncoderMatchesCpu() =>
+        GradientsMatchCpu(Config with { Norm = NormPlacement.PreLn, Positions = PositionEncoding.RelativeBias, EmbeddingLayerNorm = false, MlmHeadTransform = false });
+
+    void GradientsMatchCpu(BertConfig config)
     {
         TorchDevices.Register();
-        var onCpu = new BertForPreTraining(Config, new Generator(7));
-        var onTorch = new BertForPreTraining(Config, new Generator(7));
+        var onCpu = new BertForPreTraining(config, new Generator(7));
+        var onTorch = new BertForPreTraining(config, new Generator(7));
         onTorch.To(TestDevice.Torch);
         var batch = CountingPairs(new Generator(11));
         onCpu.Forward(batch.Ids, batch.TokenTypes, batch.Attention, batch.MlmLabels, batch.NspLabels).Loss.Backward();
         onTorch.Forward(batch.Ids, batch.TokenTypes, batch.Attention, batch.MlmLabels, batch.NspLabels).Loss.Backward();
         var torchGrads = onTorch.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.Grad!);
-        // Sums in another order through two post-LN blocks and both heads: the tolerance of the ops' own parity tests.
+        // Sums in another order through two blocks and both heads: the tolerance of the ops' own parity tests.
         foreach (var (name, p) in onCpu.NamedParameters())
             OpParityAgainstLibTorchTests.Compare(output, p.Grad!, new Tensor(torchGrads[name].ToArray(), [.. p.Shape]), $"gradient of {name}",
                 OpParityAgainstLibTorchTests.Sums);
