@@ -9,6 +9,7 @@ namespace Curriculum.Tensors;
 /// Scaled dot-product attention, fused: softmax(scale·Q Kᵀ + mask) V per batch and head, with its backward.
 /// Three entry points share one kernel that reads Q, K, V through strides, so heads are never copied out:
 /// PyTorch's (B,H,T,D) layout, heads as channel groups of (B,T,C), and a fused (B,T,3C) QKV projection.
+/// A mask that needs a gradient (a learned position bias) gets dS, summed over the dimensions it broadcast over.
 /// Under <see cref="Autocast"/>: Q, K, V and P enter the two products rounded to <see cref="OpClass.MatMulInput"/>, the
 /// scores are rounded to <see cref="OpClass.MatMulOutput"/> and then <see cref="OpClass.Softmax"/>, the probabilities to
 /// Softmax, the output to MatMulOutput; in backward dO, dP, dS and the gradients of Q, K, V are rounded likewise.
@@ -28,7 +29,9 @@ public static partial class F
             || sv[0] != sk[0] || sv[1] != sk[1] || sv[2] != sk[2])
             throw new ArgumentException($"ScaledDotProductAttention: q {Shapes.Text(sq)}, k {Shapes.Text(sk)}, v {Shapes.Text(sv)} do not fit (need (B,H,Tq,D), (B,H,Tk,D), (B,H,Tk,Dv)).");
         int b = sq[0], h = sq[1], tq = sq[2], d = sq[3], tk = sk[2], dv = sv[3];
-        if (attnMask is { RequiresGrad: true }) return AttentionWithLearnedMask(q, k, v, attnMask, isCausal, dropoutP, generator, scale ?? 1f / MathF.Sqrt(d));
+        bool onDevice = q.OnDevice || k.OnDevice || v.OnDevice || (attnMask?.OnDevice ?? false);
+        if (onDevice && attnMask is { RequiresGrad: true })
+            return AttentionWithLearnedMask(q, k, v, attnMask, isCausal, dropoutP, generator, scale ?? 1f / MathF.Sqrt(d));
         if (q.OnDevice || k.OnDevice || v.OnDevice || (attnMask?.OnDevice ?? false))
             return ScaledDotProductAttentionOnDevice(q, k, v, attnMask, isCausal, dropoutP, generator, [b, h, tq, tk], scale ?? 1f / MathF.Sqrt(d));
         var dims = new AttentionDims(b, h, tq, tk, d, dv);
@@ -50,7 +53,8 @@ public static partial class F
             || numHeads <= 0 || sq[2] % numHeads != 0 || sv[2] % numHeads != 0)
             throw new ArgumentException($"MultiHeadAttention: q {Shapes.Text(sq)}, k {Shapes.Text(sk)}, v {Shapes.Text(sv)} with {numHeads} heads do not fit (need (B,Tq,C), (B,Tk,C), (B,Tk,Cv), C and Cv divisible by the heads).");
         int b = sq[0], tq = sq[1], c = sq[2], tk = sk[1], cv = sv[2], d = c / numHeads, dv = cv / numHeads;
-        if (attnMask is { RequiresGrad: true })
+        bool onDevice = q.OnDevice || k.OnDevice || v.OnDevice || (attnMask?.OnDevice ?? false);
+        if (onDevice && attnMask is { RequiresGrad: true })
             return AttentionWithLearnedMask(SplitHeads(q, numHeads), SplitHeads(k, numHeads), SplitHeads(v, numHeads), attnMask, isCausal,
                 dropoutP, generator, 1f / MathF.Sqrt(d)).Permute(0, 2, 1, 3).Reshape(b, tq, cv);
         if (q.OnDevice || k.OnDevice || v.OnDevice || (attnMask?.OnDevice ?? false))
@@ -72,7 +76,7 @@ public static partial class F
         if (s.Length != 3 || s[2] % 3 != 0 || numHeads <= 0 || (s[2] / 3) % numHeads != 0)
             throw new ArgumentException($"SelfAttention: qkv {Shapes.Text(s)} with {numHeads} heads does not fit (need (B,T,3C), C divisible by the heads).");
         int b = s[0], t = s[1], c = s[2] / 3, d = c / numHeads;
-        if (attnMask is { RequiresGrad: true })
+        if ((qkv.OnDevice || (attnMask?.OnDevice ?? false)) && attnMask is { RequiresGrad: true })
         {
             var parts = Split(qkv, c, 2);                                          // q, k, v (B,T,C)
             return MultiHeadAttention(parts[0], parts[1], parts[2], numHeads, attnMask, isCausal, dropoutP, generator);
@@ -137,9 +141,9 @@ public static partial class F
     }
 
     /// <summary>
-    /// Attention whose additive mask needs a gradient (a learned position bias, as T5's): the fused kernel's backward gives
-    /// q, k and v only, so the scores are built from engine ops, softmax(scale·Q Kᵀ + mask [+ causal]) V, and the mask
-    /// gets dS summed over what it broadcast. q (B,H,Tq,D), k (B,H,Tk,D), v (B,H,Tk,Dv) -> (B,H,Tq,Dv).
+    /// Attention on a device whose additive mask needs a gradient (a learned position bias, as T5's): the device kernels'
+    /// backward gives q, k and v only, so the scores are built from engine ops, softmax(scale·Q Kᵀ + mask [+ causal]) V,
+    /// and the mask gets dS summed over what it broadcast. q (B,H,Tq,D), k (B,H,Tk,D), v (B,H,Tk,Dv) -> (B,H,Tq,Dv).
     /// Dropout draws its mask with <see cref="Dropout"/>, not in the fused kernel's order.
     /// </summary>
     static Tensor AttentionWithLearnedMask(Tensor q, Tensor k, Tensor v, Tensor mask, bool isCausal, float dropoutP, Generator? generator, float scale)
@@ -235,7 +239,8 @@ public static partial class F
                 0f, yd.AsSpan(b * oBatch + h * oHead), oRow);
         });
         FloatRounding.Round(yd, mmOut);
-        return Autograd.Record(y, op, inputs, g =>
+        bool maskLearns = mask is { RequiresGrad: true };                        // a learned bias: dS is its gradient
+        return Autograd.Record(y, op, maskLearns ? [.. inputs, mask!] : inputs, g =>
         {
             var bq = Autograd.GradBuffer(q.T);
             var bk = Autograd.GradBuffer(k.T);
@@ -278,12 +283,28 @@ public static partial class F
                     Gemm.MultiplyOnOneThread(true, false, n.Tk, n.D, n.Tq, scale, d, n.Tk, qd.AsSpan(qo), q.RowStride,
                         1f, gk.AsSpan(ko), k.RowStride);
             });
+            if (maskLearns) AccumulateMaskGradient(dp, Autograd.GradBuffer(mask!)!, ms, n);
             BufferPool.Return(dp);
             if (fp32) return;
             if (gq != null) Rounding.AddRounded(bq!, gq, mm);
             if (gk != null && gk != gq) Rounding.AddRounded(bk!, gk, mm);
             if (gv != null && gv != gq && gv != gk) Rounding.AddRounded(bv!, gv, mm);
         });
+    }
+
+    /// <summary>A mask's gradient: dS (B,H,Tq,Tk) summed over the dimensions the mask broadcast over (its strides are 0 there).</summary>
+    static void AccumulateMaskGradient(float[] dS, float[] maskGrad, int[] ms, AttentionDims n)
+    {
+        int tt = n.Tq * n.Tk;
+        for (int bh = 0; bh < n.B * n.H; bh++)
+        {
+            int b = bh / n.H, h = bh % n.H;
+            for (int i = 0; i < n.Tq; i++)
+            {
+                int from = bh * tt + i * n.Tk, to = b * ms[0] + h * ms[1] + i * ms[2];
+                for (int j = 0; j < n.Tk; j++) maskGrad[to + j * ms[3]] += dS[from + j];
+            }
+        }
     }
 
     // d[j] = p[j] · (d[j] - dot), in place.
