@@ -5,10 +5,12 @@ namespace Curriculum.Models;
 
 /// <summary>
 /// The BERT encoder (Devlin et al. 2019; Hugging Face's <c>BertModel</c>): token + learned position + segment (token type)
-/// embeddings summed and normalised (the normalisation can be left out, as T5 and GPT-2 do; or, with <see cref="PositionEncoding.RelativeBias"/>, no position embedding and T5's
-/// learned bias per distance on every layer's attention scores), a stack of bidirectional blocks (post-LN by default, see <see cref="BertConfig"/>),
-/// and the pooler, tanh(dense(h_[CLS])), that NSP and sentence classifiers read.
-/// Parameter names: tok, pos (absolute) or rel_bias (relative), seg (segment / token type), ln_emb (when on), blocks.N.{qkv,proj,ln1,fc1,fc2,ln2}, [ln_f for pre-LN], pooler.
+/// embeddings summed and normalised, a stack of bidirectional blocks (post-LN by default, see <see cref="BertConfig"/>),
+/// and the pooler, tanh(dense(h_[CLS])), that NSP and sentence classifiers read. Options from T5: the normalisation of
+/// the embeddings left out, and positions as T5's learned bias per distance on every block's attention scores
+/// (<see cref="PositionEncoding.RelativeBias"/>) instead of the position table.
+/// Parameter names: tok, pos (absolute) or rel_bias (relative), seg (segment / token type), ln_emb (when on),
+/// blocks.N.{qkv,proj,ln1,fc1,fc2,ln2}, [ln_f for pre-LN], pooler.
 /// Initialised as BERT: N(0, 0.02) matrices, zero biases.
 /// </summary>
 public sealed class BertModel : Module

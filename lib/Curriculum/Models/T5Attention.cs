@@ -5,9 +5,9 @@ namespace Curriculum.Models;
 
 /// <summary>
 /// T5's attention: projections q, k, v, o without biases, scores softmax(q·kᵀ/√d + position bias + mask).
-/// The position bias (self-attention) is an additive mask with a gradient, which the engine's attention routes through
-/// engine ops so the bias table learns (<see cref="F.MultiHeadAttention"/>); cross-attention runs the fused kernel. (T5 itself drops the 1/√d and folds it into its
-/// initialisation; here the usual scale is kept, so the standard N(0, 0.02) initialisation applies.)
+/// The position bias (self-attention) goes in as an additive mask that needs a gradient, and the attention gives it
+/// one (<see cref="F.MultiHeadAttention"/>), so the bias table learns. (T5 itself drops the 1/√d and folds it into
+/// its initialisation; here the usual scale is kept, so the standard N(0, 0.02) initialisation applies.)
 /// x (B,Tq,C), context (B,Tk,C) or null -> (B,Tq,C).
 /// </summary>
 public sealed class T5Attention : Module

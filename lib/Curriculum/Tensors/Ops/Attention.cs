@@ -32,7 +32,7 @@ public static partial class F
         bool onDevice = q.OnDevice || k.OnDevice || v.OnDevice || (attnMask?.OnDevice ?? false);
         if (onDevice && attnMask is { RequiresGrad: true })
             return AttentionWithLearnedMask(q, k, v, attnMask, isCausal, dropoutP, generator, scale ?? 1f / MathF.Sqrt(d));
-        if (q.OnDevice || k.OnDevice || v.OnDevice || (attnMask?.OnDevice ?? false))
+        if (onDevice)
             return ScaledDotProductAttentionOnDevice(q, k, v, attnMask, isCausal, dropoutP, generator, [b, h, tq, tk], scale ?? 1f / MathF.Sqrt(d));
         var dims = new AttentionDims(b, h, tq, tk, d, dv);
         return AttentionCore("ScaledDotProductAttention", dims, [q, k, v],
@@ -57,7 +57,7 @@ public static partial class F
         if (onDevice && attnMask is { RequiresGrad: true })
             return AttentionWithLearnedMask(SplitHeads(q, numHeads), SplitHeads(k, numHeads), SplitHeads(v, numHeads), attnMask, isCausal,
                 dropoutP, generator, 1f / MathF.Sqrt(d)).Permute(0, 2, 1, 3).Reshape(b, tq, cv);
-        if (q.OnDevice || k.OnDevice || v.OnDevice || (attnMask?.OnDevice ?? false))
+        if (onDevice)
             return MultiHeadAttentionOnDevice(q, k, v, numHeads, attnMask, isCausal, dropoutP, generator, [b, numHeads, tq, tk], 1f / MathF.Sqrt(d));
         var dims = new AttentionDims(b, numHeads, tq, tk, d, dv);
         return AttentionCore("MultiHeadAttention", dims, [q, k, v],
@@ -76,12 +76,13 @@ public static partial class F
         if (s.Length != 3 || s[2] % 3 != 0 || numHeads <= 0 || (s[2] / 3) % numHeads != 0)
             throw new ArgumentException($"SelfAttention: qkv {Shapes.Text(s)} with {numHeads} heads does not fit (need (B,T,3C), C divisible by the heads).");
         int b = s[0], t = s[1], c = s[2] / 3, d = c / numHeads;
-        if ((qkv.OnDevice || (attnMask?.OnDevice ?? false)) && attnMask is { RequiresGrad: true })
+        bool onDevice = qkv.OnDevice || (attnMask?.OnDevice ?? false);
+        if (onDevice && attnMask is { RequiresGrad: true })
         {
             var parts = Split(qkv, c, 2);                                          // q, k, v (B,T,C)
             return MultiHeadAttention(parts[0], parts[1], parts[2], numHeads, attnMask, isCausal, dropoutP, generator);
         }
-        if (qkv.OnDevice || (attnMask?.OnDevice ?? false)) return SelfAttentionOnDevice(qkv, numHeads, attnMask, isCausal, dropoutP, generator, 1f / MathF.Sqrt(d));
+        if (onDevice) return SelfAttentionOnDevice(qkv, numHeads, attnMask, isCausal, dropoutP, generator, 1f / MathF.Sqrt(d));
         var dims = new AttentionDims(b, numHeads, t, t, d, d);
         return AttentionCore("SelfAttention", dims, [qkv],
             new(qkv, 0, t * 3 * c, d, 3 * c), new(qkv, c, t * 3 * c, d, 3 * c), new(qkv, 2 * c, t * 3 * c, d, 3 * c),
