@@ -31,7 +31,7 @@ public static partial class F
         int b = sq[0], h = sq[1], tq = sq[2], d = sq[3], tk = sk[2], dv = sv[3];
         bool onDevice = q.OnDevice || k.OnDevice || v.OnDevice || (attnMask?.OnDevice ?? false);
         if (onDevice && attnMask is { RequiresGrad: true })
-            return AttentionWithLearnedMask(q, k, v, attnMask, isCausal, dropoutP, generator, scale ?? 1f / MathF.Sqrt(d));
+            return AttentionWithLearnedMask("ScaledDotProductAttention", q, k, v, attnMask, isCausal, dropoutP, generator, scale ?? 1f / MathF.Sqrt(d));
         if (onDevice)
             return ScaledDotProductAttentionOnDevice(q, k, v, attnMask, isCausal, dropoutP, generator, [b, h, tq, tk], scale ?? 1f / MathF.Sqrt(d));
         var dims = new AttentionDims(b, h, tq, tk, d, dv);
@@ -55,7 +55,7 @@ public static partial class F
         int b = sq[0], tq = sq[1], c = sq[2], tk = sk[1], cv = sv[2], d = c / numHeads, dv = cv / numHeads;
         bool onDevice = q.OnDevice || k.OnDevice || v.OnDevice || (attnMask?.OnDevice ?? false);
         if (onDevice && attnMask is { RequiresGrad: true })
-            return AttentionWithLearnedMask(SplitHeads(q, numHeads), SplitHeads(k, numHeads), SplitHeads(v, numHeads), attnMask, isCausal,
+            return AttentionWithLearnedMask("MultiHeadAttention", SplitHeads(q, numHeads), SplitHeads(k, numHeads), SplitHeads(v, numHeads), attnMask, isCausal,
                 dropoutP, generator, 1f / MathF.Sqrt(d)).Permute(0, 2, 1, 3).Reshape(b, tq, cv);
         if (onDevice)
             return MultiHeadAttentionOnDevice(q, k, v, numHeads, attnMask, isCausal, dropoutP, generator, [b, numHeads, tq, tk], 1f / MathF.Sqrt(d));
@@ -147,10 +147,11 @@ public static partial class F
     /// and the mask gets dS summed over what it broadcast. q (B,H,Tq,D), k (B,H,Tk,D), v (B,H,Tk,Dv) -> (B,H,Tq,Dv).
     /// Dropout draws its mask with <see cref="Dropout"/>, not in the fused kernel's order.
     /// </summary>
-    static Tensor AttentionWithLearnedMask(Tensor q, Tensor k, Tensor v, Tensor mask, bool isCausal, float dropoutP, Generator? generator, float scale)
+    static Tensor AttentionWithLearnedMask(string op, Tensor q, Tensor k, Tensor v, Tensor mask, bool isCausal, float dropoutP, Generator? generator,
+        float scale)
     {
         int tq = q.Size(2), tk = k.Size(2);
-        CheckDropoutAndMask("Attention", dropoutP, mask, [q.Size(0), q.Size(1), tq, tk]);
+        CheckDropoutAndMask(op, dropoutP, mask, [q.Size(0), q.Size(1), tq, tk]);
         var scores = MatMul(q, k.Transpose(2, 3)) * scale + mask;                  // (B,H,Tq,Tk)
         if (isCausal) scores = scores + AttentionMask.Causal(tq, tk).To(scores.Device);
         var probs = Softmax(scores, -1);
